@@ -60,7 +60,7 @@ import { nearest } from "../scenario/nearest.ts";
 import { type Replay, replayWith } from "./replay.ts";
 import { signatureOf } from "../properties/signature.ts";
 import { signProgramVerdict } from "../program/signature.ts";
-import { PAGERSIM_PARTS } from "../sim/variant_crash.ts";
+import { isPagersimCode, PAGERSIM_PARTS } from "../sim/variant_crash.ts";
 
 /**
  * A case file or module that cannot be used: one clear message, no stack trace needed.
@@ -926,9 +926,6 @@ async function importModule(
   }
 }
 
-/** pagersim's own tree (a load error's frames in it are not the user's module). */
-const OWN_ROOT = fromFileUrl(new URL("..", import.meta.url));
-
 /** A file URL's path as the user reads it: relative to the working directory if under it. */
 function shownPath(url: string): string {
   const file = fromFileUrl(url);
@@ -958,13 +955,11 @@ export function loadFailure(e: unknown): string {
     return `syntax error at ${shownPath(at[1])}:${at[2]}:${at[3]}: ${syntax[1]}`;
   }
   const frames = [...(e.stack ?? "").matchAll(/\(?(file:\/\/[^\s()]+?):(\d+):(\d+)\)?\s*$/gm)];
-  // pagersim's own code: under its root, outside the example and test modules users' are like.
-  const own = (file: string) =>
-    file.startsWith(OWN_ROOT) &&
-    !/[/\\](testdata|examples)[/\\]/.test(file.slice(OWN_ROOT.length - 1));
-  // No frame of the user's (an import that does not resolve, "Module not found"): the error is
-  // the module's, not the line of pagersim that imported it (userS24k was shown store.ts:749).
-  const user = frames.find((f) => !own(fromFileUrl(f[1])));
+  // pagersim's own code is its folders' (isPagersimCode), not all under its root: README places
+  // a service in the tree (`myfs/pager.ts`), and trial36's `blobfs/` lost its file:line. No frame
+  // of the user's (an import that does not resolve, "Module not found"): the error is the
+  // module's, not the line of pagersim that imported it (userS24k was shown store.ts:749).
+  const user = frames.find((f) => !isPagersimCode(f[1]));
   const text = `${e.name}: ${first}`.replace(
     / in JSON at position (\d+) \(line (\d+) column (\d+)\)/,
     " in JSON at position $1 (line $2 column $3 of the text given to JSON.parse)",

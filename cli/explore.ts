@@ -1047,10 +1047,7 @@ async function main(): Promise<number> {
   console.log(written ? `written: ${file}` : `already in the corpus (the same replay): ${file}`);
   if (sameFindingAt !== undefined) {
     console.log(
-      `the corpus also holds this finding as ${sameFindingAt} (another schedule of it, found ` +
-        `before); ${
-          basename(file)
-        } is this exploration's counterexample, with the fewest preemptions`,
+      sameFindingLine(sameFindingAt, file, "counterexample, with the fewest preemptions"),
     );
   }
   console.log(`replay: ${replayCommand(file)}`);
@@ -1334,10 +1331,18 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
     found: { by: "explore" },
   };
   try {
-    const { path: file, written } = await writeCaseOutcome(ctx.corpus, doc, undefined, {
-      keep: "exact",
-    });
+    const { path: file, written, sameFindingAt } = await writeCaseOutcome(
+      ctx.corpus,
+      doc,
+      undefined,
+      { keep: "exact" },
+    );
     console.log(written ? `written: ${file}` : `already in the corpus (the same replay): ${file}`);
+    // Beside a campaign's case of the same hang (`…-2.json`): named, as a counterexample's is
+    // (trial36 read a second file with only a `written:` line).
+    if (sameFindingAt !== undefined) {
+      console.log(sameFindingLine(sameFindingAt, file, "case, the schedule its search stopped at"));
+    }
     console.log(`replay: ${replayCommand(file)}`);
   } catch (e) {
     console.log(`error: cannot write the case to ${ctx.corpus}: ${(e as Error).message}`);
@@ -1351,6 +1356,25 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
     );
   }
   return 1;
+}
+
+/**
+ * The line that names the corpus's other case of the finding an exploration wrote `file` beside
+ * (README: "explore names the other file: one bug, two schedules"); `what` says what `file` is.
+ *
+ * @example
+ * ```ts
+ * import { sameFindingLine } from "./explore.ts";
+ * console.assert(
+ *   sameFindingLine("corpus/x.json", "corpus/x-2.json", "case") ===
+ *     "the corpus also holds this finding as corpus/x.json (another schedule of it, found " +
+ *       "before); x-2.json is this exploration's case",
+ * );
+ * ```
+ */
+export function sameFindingLine(sameFindingAt: string, file: string, what: string): string {
+  return `the corpus also holds this finding as ${sameFindingAt} (another schedule of it, found ` +
+    `before); ${basename(file)} is this exploration's ${what}`;
 }
 
 /** A counterexample's file as `writeCaseOutcome` left it. */

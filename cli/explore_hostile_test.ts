@@ -90,6 +90,56 @@ Deno.test("explore: a service that never yields ends the search with service-han
   }
 });
 
+// trial36: explore's hang case went beside a campaign's case of the same hang (`…-2.json`) with
+// only a `written:` line, where a counterexample names the other file.
+Deno.test("explore: a hang case written beside another case of the same hang names that file", async () => {
+  const corpus = await Deno.makeTempDir({ prefix: "explore_hang_beside_" });
+  try {
+    const hang = () =>
+      run([
+        ...EXPLORE,
+        "--scenario",
+        "examples/testdata/trial/trial.json",
+        "--service",
+        "examples/testdata/trial/spin_service.ts",
+        "--preemptions",
+        "0",
+        "--workers",
+        "1",
+        "--run-timeout",
+        "1",
+        "--confirm-timeout",
+        "1",
+        "--corpus",
+        corpus,
+      ]);
+    const first = await hang();
+    assert.equal(first.code, 1, first.out + first.err);
+    assert.doesNotMatch(first.out, /also holds this finding/);
+    const { file, doc } = await writtenCase(first.out);
+    // The name now holds a campaign's case of the same hang: another schedule, the same finding.
+    const other = JSON.stringify(
+      { ...doc, decisions: [0], found: { by: "fuzz", campaignSeed: 1, run: 7 } },
+      null,
+      2,
+    ) + "\n";
+    await Deno.writeTextFile(file, other);
+    const r = await hang();
+    assert.equal(r.code, 1, r.out + r.err);
+    const beside = file.replace(/\.json$/, "-2.json");
+    assertIncludes(r.out, `written: ${beside}\n`);
+    assertIncludes(
+      r.out,
+      `the corpus also holds this finding as ${file} (another schedule of it, found before); ` +
+        `${beside.split("/").at(-1)} is this exploration's case, the schedule its search stopped ` +
+        `at\nreplay: deno task repro ${beside}\n`,
+    );
+    assert.equal(await Deno.readTextFile(file), other, "the other case is never overwritten");
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+  }
+});
+
 Deno.test("explore: the schedule-limited search (one worker) is watched too", async () => {
   const corpus = await Deno.makeTempDir({ prefix: "explore_hang1_" });
   try {

@@ -48,6 +48,13 @@ export interface ReportOptions {
    * export for that run. Default: none (repro holds the module to its own export).
    */
   readonly contract?: unknown;
+  /**
+   * A service of the caller's, `services.NAME`, whose source is not in the `service` module (nor
+   * a module of the caller's it imports): the replay line runs that module's own service, which
+   * may not be the function the run ran (trial36: a buggy copy passed with the correct module's
+   * URL failed the property, and its replay line passed). Default: none.
+   */
+  readonly serviceNotInModule?: string;
 }
 
 /** The project tree these modules live in (where `deno task` runs pagersim's commands). */
@@ -219,6 +226,14 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
       ? [
         `  (replace ${SERVICE_PLACEHOLDER} with the path of the module that exports your service, ` +
         `or pass pagerProperty's serviceModule option so this line names it)`,
+      ]
+      : []),
+    ...(typeof options.service === "string" && options.serviceNotInModule !== undefined
+      ? [
+        `  (services.${options.serviceNotInModule}'s source is not in ${options.service} or a ` +
+        `module of yours it imports: this line runs that module's own service, which may not be ` +
+        `the function the property ran, and then may pass. Pass as serviceModule the module ` +
+        `services.${options.serviceNotInModule} comes from)`,
       ]
       : []),
     ...(options.file === undefined && options.kernel === null

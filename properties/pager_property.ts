@@ -19,7 +19,8 @@ import {
 import { type CaseResult, checkCase } from "./check_case.ts";
 import { formatFailure, pasteablePath, type ReportOptions } from "./failure_report.ts";
 import { checkerSet, checkerSetName } from "./checker_sets.ts";
-import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
+import { contractOf, givenService, type ServiceContract } from "../scenario/service_contract.ts";
+import { moduleDefines } from "./service_source.ts";
 
 /**
  * fast-check's own `IPropertyWithHooks<Ts>` under a local name: deno doc
@@ -127,6 +128,7 @@ export function pagerProperty(
   // that passes alone (userS28k's variant "failed after 27 tests", with no word of the cause).
   let firstPass: { input: CaseResult["input"]; hash: string } | null = null;
   let stateNote: string | null | undefined;
+  const inModule = new Map<string, boolean>();
   refuseContractNotHeld(options);
   return fc.property(
     scenarioArbitrary(withServiceContract(options)),
@@ -140,9 +142,11 @@ export function pagerProperty(
       }
       options.onFailure?.(result);
       stateNote ??= carriedState(result, firstPass, run, options);
+      const notInModule = serviceNotInModule(scenario, options, inModule);
       throw new PagerPropertyFailure(result, {
         ...replayFlags(scenario, monitors, options),
         ...(stateNote !== null ? { nondeterminism: stateNote } : {}),
+        ...(notInModule !== null ? { serviceNotInModule: notInModule } : {}),
       });
     },
   );
@@ -189,6 +193,34 @@ function carriedState(
         ? modules.map((m) => `deno task lint-service ${m}`).join("; ")
         : "deno task lint-service YOUR_MODULE.ts"
     }`;
+}
+
+/**
+ * The first of the caller's services the failing scenario's pagers run whose source (the function
+ * given to `withContract`, if held) is not in `serviceModule` nor a module of the caller's it
+ * imports (properties/service_source.ts), or null: the failure's replay line runs the module's own
+ * service, so it then says it may not be the function the property ran. `known` keeps what was
+ * found, by service name (a shrink fails many times). A note, not a refusal: the source is found
+ * by its text, and a bug in a helper the function calls leaves that text the same, so the check
+ * never proves a match; what it finds missing is missing.
+ *
+ * @hostSide reads the caller's module texts after a run has failed, for the report's words
+ */
+function serviceNotInModule(
+  scenario: import("../scenario/schema.ts").Scenario,
+  options: PagerPropertyOptions,
+  known: Map<string, boolean>,
+): string | null {
+  const m = options.serviceModule;
+  if (m === undefined) return null;
+  for (const p of scenario.pagers) {
+    const name = p.service.kind === "custom" ? p.service.name : undefined;
+    const svc = name === undefined ? undefined : options.services?.[name];
+    if (name === undefined || svc === undefined) continue;
+    if (!known.has(name)) known.set(name, moduleDefines(m, givenService(svc)) !== false);
+    if (known.get(name) === false) return name;
+  }
+  return null;
 }
 
 /**

@@ -396,6 +396,30 @@ export interface BoundContract {
 
 const BOUND = new WeakMap<PagerService, BoundContract>();
 
+/** The service each {@linkcode withContract} result runs: the function it was given. */
+const GIVEN = new WeakMap<PagerService, PagerService>();
+
+/**
+ * The function a service runs: the one given to {@linkcode withContract} (through any number of
+ * them), or the service itself. Its text is the user's code (`pagerProperty` looks for it in its
+ * `serviceModule`); a held service's own text is withContract's.
+ *
+ * @internal for properties/pager_property.ts's failure report
+ *
+ * @example
+ * ```ts
+ * import { eagerService, withContract } from "../mod.ts";
+ * import { givenService } from "./service_contract.ts";
+ * console.assert(givenService(withContract(withContract(eagerService, {}), {})) === eagerService);
+ * console.assert(givenService(eagerService) === eagerService);
+ * ```
+ */
+export function givenService(service: PagerService): PagerService {
+  let s = service;
+  for (let next = GIVEN.get(s); next !== undefined; next = GIVEN.get(s)) s = next;
+  return s;
+}
+
 /**
  * The service `service` held to `contract`: a new service (the same body)
  * that the interpreter, the generators and the commands know the contract
@@ -451,6 +475,7 @@ export function withContract(
     return yield* service(sys, ctx);
   };
   Object.defineProperty(bound, "name", { value: service.name });
+  GIVEN.set(bound, service);
   BOUND.set(bound, {
     contract: c,
     writeback: wb !== false && "entry" in wb ? entries.writeback ?? null : null,

@@ -51,6 +51,25 @@ function ownership(url: string): "kernel" | "own" | "user" {
 }
 
 /**
+ * Whether a `file:` URL is pagersim's own code: in this tree, in one of {@linkcode PAGERSIM_PARTS}
+ * (or mod.ts), outside any `testdata/` or `examples/` folder. A user's folder in the tree
+ * (`myfs/pager.ts`, as README places a service) is the user's; so are our test fixtures, which
+ * stand in for a user's modules.
+ *
+ * @example
+ * ```ts
+ * import { isPagersimCode } from "./variant_crash.ts";
+ * console.assert(isPagersimCode(new URL("../case/store.ts", import.meta.url).href));
+ * console.assert(!isPagersimCode(new URL("../myfs/pager.ts", import.meta.url).href));
+ * console.assert(!isPagersimCode(new URL("../case/testdata/m.ts", import.meta.url).href));
+ * console.assert(!isPagersimCode("file:///elsewhere/fs.ts"));
+ * ```
+ */
+export function isPagersimCode(url: string): boolean {
+  return ownership(url) !== "user";
+}
+
+/**
  * Where a thread's exception was thrown when it came from a kernel variant's own code (a
  * `--kernel` module or its imports): `file.ts:LINE` of the top frame when the topmost frames are
  * a user's and the first of pagersim's below them is the kernel model's (the model called into
