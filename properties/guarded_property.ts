@@ -172,7 +172,7 @@ export function guardedPagerProperty(
     memoryMb: options.memory ?? GUARD_MEMORY_MB,
   };
   // Drawn and shrunk here, by pagerProperty's own arbitraries (and the contract it draws inside).
-  const inner = pagerProperty(monitors, options);
+  const inner = renamed(() => pagerProperty(monitors, options));
   const held: Record<string, ServiceContract | null> = {};
   for (const name of names) held[name] = contractOf(options.services?.[name])?.contract ?? null;
   const data: Omit<GuardedWorkerData, "progress"> = {
@@ -237,6 +237,20 @@ export function guardedPagerProperty(
     },
   };
   return property;
+}
+
+/**
+ * `make()`, with a refusal worded for `pagerProperty` (`pagerProperty: ... exports a contract`)
+ * naming `guardedPagerProperty`, the function the test called (trial36 friction 4).
+ */
+function renamed<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (!(e instanceof Error) || !e.message.startsWith("pagerProperty: ")) throw e;
+    const Kind = e instanceof TypeError ? TypeError : Error;
+    throw new Kind(`guardedPagerProperty: ${e.message.slice("pagerProperty: ".length)}`);
+  }
 }
 
 /** A module given as a path or URL, as a URL the worker imports (a relative path: from cwd). */

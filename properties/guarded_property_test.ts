@@ -8,6 +8,7 @@ import { pagerProperty } from "./pager_property.ts";
 import { checkersOf } from "../mod.ts";
 import throwsService from "./testdata/trial35/throws.ts";
 import myService from "../examples/my_service.ts";
+import chunkStore from "../case/testdata/userS35/chunkstore.ts";
 import fxfsPager, { contract as fxfsContract, flush } from "../examples/fxfs_pager.ts";
 import { withContract } from "../scenario/service_contract.ts";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
@@ -100,6 +101,20 @@ Deno.test("guardedPagerProperty refuses what its worker cannot run, at once", ()
   assert.throws(
     () => guardedPagerProperty(() => [], {}),
     /the checkers must be a named set/,
+  );
+});
+
+// trial36 friction 4: the refusal of a service not held to its module's contract named
+// pagerProperty when the test had called guardedPagerProperty.
+Deno.test("guardedPagerProperty's refusal of a service not held to its module's contract names guardedPagerProperty", () => {
+  assert.throws(
+    () =>
+      guardedPagerProperty(checkersOf("kernel+service"), {
+        scenario: { services: [], customServices: ["mine"] },
+        services: { mine: chunkStore },
+        serviceModule: new URL("../case/testdata/userS35/chunkstore.ts", import.meta.url),
+      }),
+    /^Error: guardedPagerProperty: case\/testdata\/userS35\/chunkstore\.ts exports a contract, but services\.mine is not held to it/,
   );
 });
 
