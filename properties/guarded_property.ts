@@ -34,6 +34,7 @@ import {
 } from "../sim/stuck.ts";
 import { IN_SYSCALL, type Monitor } from "../sim/world.ts";
 import type { Scenario } from "../scenario/schema.ts";
+import type { PagerService } from "../services/service.ts";
 import type { GuardedWorkerData, WorkerReply } from "./_guarded_worker.ts";
 
 /** The run limit's default, seconds: `sim`'s and a campaign's `--run-timeout` (fuzz/engine.ts). */
@@ -45,9 +46,21 @@ export const GUARD_MEMORY_MB = 512;
 /** Seconds the worker may take to load the modules before its first run (cli/_guard.ts). */
 const LOAD_LIMIT_S = 60;
 
-/** Options of {@linkcode guardedPagerProperty}: {@linkcode PagerPropertyOptions}' and the limits. */
-export interface GuardedPropertyOptions
-  extends Omit<PagerPropertyOptions, "makeKernel" | "onFailure" | "watch"> {
+/**
+ * Options of {@linkcode guardedPagerProperty}: {@linkcode PagerPropertyOptions}' and the limits,
+ * with `serviceModule` required when `services` names a service
+ * ({@linkcode GuardedServiceOptions}): the worker runs the service from that module.
+ */
+export type GuardedPropertyOptions =
+  & GuardedLimitOptions
+  & (GuardedServiceOptions | GuardedNoServiceOptions);
+
+/** {@linkcode PagerPropertyOptions}' options a guarded property takes as they are, and the limits. */
+export interface GuardedLimitOptions extends
+  Omit<
+    PagerPropertyOptions,
+    "makeKernel" | "onFailure" | "watch" | "services" | "serviceModule"
+  > {
   /**
    * Wall-clock seconds one run may take (`--run-timeout`; default 5): a run past it is suspected
    * of a hang and run again under the confirmation limit.
@@ -61,6 +74,26 @@ export interface GuardedPropertyOptions
   readonly confirmTimeout?: number;
   /** The worker's heap limit, MiB (`--memory`; default 512). */
   readonly memory?: number;
+}
+
+/** A guarded property over services of yours: `serviceModule` is required. */
+export interface GuardedServiceOptions {
+  /** Services for `custom` kinds, by name (each the module's service, or it held to a contract). */
+  readonly services: Readonly<Record<string, PagerService>>;
+  /**
+   * The module that exports the service of `services` (its default export, or `service`), as a
+   * path or a URL such as `new URL("./my_service.ts", import.meta.url)`: the worker imports it and
+   * runs its service, and the `replay:` line passes it as `--service`.
+   */
+  readonly serviceModule: string | URL;
+}
+
+/** A guarded property over pagersim's own services only (no `services`). */
+export interface GuardedNoServiceOptions {
+  /** No services of yours (an empty map at most). */
+  readonly services?: Readonly<Record<string, never>>;
+  /** Unused without services. */
+  readonly serviceModule?: string | URL;
 }
 
 /**
