@@ -175,6 +175,92 @@ Deno.test("outside: guarded", async () => {
   }
 });
 
+// trial36 friction 3: after a guarded hang the run's worker thread and its confirmation run's
+// spun in the user's test process until `deno test` ended (Deno 2.9.6 cannot stop a thread busy in
+// a loop: tools/busy_worker_terminate.ts), both cores of a 2-core machine for the rest of the
+// suite. A test allowed to run deno hosts the runs in a child process, killed after the hang: the
+// test process's CPU over 3 s after the failure (as tools/testdata/idle_probe.ts reads it) is ~0.
+// Without --allow-run the runs stay in-process, where the same read shows the threads spinning,
+// and the note says which.
+Deno.test("in another project, a guarded hang leaves no thread spinning when the test may run deno", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-guarded-spin-" });
+  try {
+    const mod = new URL("../mod.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      `${dir}/deno.json`,
+      JSON.stringify({ imports: { "fast-check": "npm:fast-check@4.11.0", "pagersim": mod } }),
+    );
+    // properties/testdata/trial35/spins.ts, importing pagersim by its mapped name.
+    await Deno.writeTextFile(
+      `${dir}/spins.ts`,
+      (await Deno.readTextFile(new URL("./testdata/trial35/spins.ts", import.meta.url)))
+        .replace('"../../../mod.ts"', '"pagersim"'),
+    );
+    await Deno.writeTextFile(
+      `${dir}/spins_test.ts`,
+      `import fc from "fast-check";
+import { checkersOf, guardedPagerProperty } from "pagersim";
+import spins from "./spins.ts";
+const cpu = () => {
+  const u = (Deno as unknown as { cpuUsage(): { user: number; system: number } }).cpuUsage();
+  return u.user + u.system;
+};
+Deno.test("outside: hang", async () => {
+  let report = "";
+  try {
+    await fc.assert(
+      guardedPagerProperty(checkersOf("kernel+service"), {
+        scenario: { services: [], customServices: ["mine"] },
+        services: { mine: spins },
+        serviceModule: new URL("./spins.ts", import.meta.url),
+        runTimeout: 1,
+        confirmTimeout: 2,
+      }),
+      { numRuns: 50, seed: 1 },
+    );
+  } catch (e) {
+    report = String((e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : e);
+  }
+  const t0 = cpu();
+  await new Promise((r) => setTimeout(r, 3000));
+  console.log(\`after-hang-cpu \${((cpu() - t0) / 1e6).toFixed(2)}\`);
+  console.log(report);
+});
+`,
+    );
+    const run = async (allow: string[]) => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["test", "--no-check", ...allow, "spins_test.ts"],
+        cwd: dir,
+        env: { NO_COLOR: "1" },
+      }).output();
+      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, text);
+      assert.match(text, /^signature: service-hang: no yield$/m, text);
+      const cpu = Number(/after-hang-cpu ([\d.]+)/.exec(text)?.[1]);
+      return { text, cpu };
+    };
+    const child = await run(["--allow-read", "--allow-run=deno"]);
+    assert.match(
+      child.text,
+      /the worker threads that never yielded \(the run's and its confirmation run's\) ended with the child process that ran them, killed$/m,
+    );
+    assert.ok(child.cpu < 0.3, `${child.cpu} CPU-s in the 3 s after the hang\n${child.text}`);
+    const inProcess = await run(["--allow-read"]);
+    assert.match(
+      inProcess.text,
+      /the worker threads that never yielded \(the run's and its confirmation run's\) spin on until the test process ends/,
+    );
+    // Two threads spinning: ~6 CPU-s on an idle machine, less on a loaded one (load ~6: 1.4).
+    assert.ok(inProcess.cpu > child.cpu + 0.5, `${inProcess.cpu} CPU-s in the 3 s after the hang`);
+    console.log(
+      `after the hang, 3 s: ${child.cpu} CPU-s (child process), ${inProcess.cpu} (in-process)`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a service module that does not load fails the assert with the load error, at once", async () => {
   const run = fc.assert(
     guardedPagerProperty(checkersOf("kernel+service"), {

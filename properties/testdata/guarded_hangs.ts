@@ -3,7 +3,9 @@
 // thread busy in a loop, tools/busy_worker_terminate.ts), which in the suite's process burned a
 // core for the rest of CI's covered run (tools/idle_cpu.ts read 9.9 CPU-s in its 5-s probe after
 // the file; session 36). A process of their own takes the threads with it when it ends. Not named
-// `_test.ts`: `deno task test` does not run it in-process.
+// `_test.ts`: `deno task test` does not run it in-process. (Since trial36 a property allowed to
+// run deno runs its cases in a child process it kills after a hang, as here with --allow-run; the
+// process of their own stays, for a property that takes the in-process worker.)
 import { strict as assert } from "node:assert";
 import fc from "npm:fast-check@4.11.0";
 import { guardedPagerProperty, GuardedPropertyFailure } from "../guarded_property.ts";
@@ -45,6 +47,11 @@ Deno.test("a service that never yields fails the guarded property with service-h
     /^pagersim: service-hang: no yield \(t\d+ at step \d+ never yielded, in the service's body \(the service function each service thread runs\) \(properties\/testdata\/trial35\/spins\.ts\): the run did not finish within --run-timeout 1s, nor when run again within --confirm-timeout 2s\)$/m,
   );
   assert.match(text, /^signature: service-hang: no yield$/m);
+  // Run with --allow-run: the cases ran in a child process, killed with both spinning threads.
+  assert.match(
+    text,
+    /the worker threads that never yielded \(the run's and its confirmation run's\) ended with the child process that ran them, killed$/m,
+  );
   assert.match(
     text,
     /^stuck: t\d+ "[^"]+" \(service\) never yielded at step \d+, running the service's body/m,
