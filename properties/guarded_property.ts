@@ -22,7 +22,7 @@ import { pagerProperty, type PagerPropertyOptions, replayFlags } from "./pager_p
 import { checkerSetName } from "./checker_sets.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type CaseResult } from "./check_case.ts";
-import { inlineReplay } from "./failure_report.ts";
+import { inlineReplay, pasteablePath } from "./failure_report.ts";
 import { hangSignature, kernelUnderTest, OUT_OF_MEMORY } from "./signature.ts";
 import { entryWords, grewNote, heapFullWords, neverYielded, type StuckAt } from "../sim/stuck.ts";
 import { IN_SYSCALL, type Monitor } from "../sim/world.ts";
@@ -209,6 +209,8 @@ export function guardedPagerProperty(
     : new Runner(data, limits);
   /** Set by a hang: no case runs after it, and fast-check's shrinking of it finds no smaller. */
   let stopped = false;
+  /** Why no case runs (serviceModule is not the services' module), or null. */
+  let checked: Promise<Error | null> | null = null;
   const property: IAsyncPropertyWithHooks<Drawn> = {
     isAsync: () => true,
     generate: (mrng: Random, runId?: number): Value<Drawn> => inner.generate(mrng, runId),
@@ -223,6 +225,10 @@ export function guardedPagerProperty(
     },
     run: async (v: Drawn) => {
       if (stopped) return null;
+      // Before the first case: the module loads here, and its service is the one the test gave.
+      checked ??= moduleRefusal(options);
+      const refusal = await checked;
+      if (refusal !== null) throw refusal;
       const input = { scenario: v[0], decisions: v[1], seed: v[2] };
       let out = await runner.exec(v, limits.runTimeout);
       if (out.kind === "load-error") throw new Error(`guardedPagerProperty: ${out.message}`);
@@ -267,6 +273,48 @@ function renamed<T>(make: () => T): T {
     const Kind = e instanceof TypeError ? TypeError : Error;
     throw new Kind(`guardedPagerProperty: ${e.message.slice("pagerProperty: ".length)}`);
   }
+}
+
+/**
+ * Why the property cannot run the test's services from `serviceModule`, or null: a service in
+ * `services` (unwrapped from `withContract`) is not the module's service (its default export, or `service`), which the
+ * worker would run in its place (trial36 friction 2: the buggy function with the correct
+ * module's URL passed 300 runs of the correct one). A module that does not load or exports no
+ * service is left to the worker, which says so.
+ *
+ * @hostSide imports the test's service module in the test's thread, before any case runs
+ */
+async function moduleRefusal(options: GuardedPropertyOptions): Promise<Error | null> {
+  const m = options.serviceModule;
+  const services = Object.entries(options.services ?? {});
+  if (m === undefined || services.length === 0) return null;
+  const module = typeof m === "string" ? m : pasteablePath(m);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(moduleUrl(m));
+  } catch {
+    // The worker's import fails too, and says so.
+    return null;
+  }
+  const which = mod.default !== undefined ? "default" : "service";
+  const theirs = mod[which];
+  if (typeof theirs !== "function") return null;
+  const unwrap = (f: PagerService) => contractOf(f)?.service ?? f;
+  const named = (f: PagerService) => f.name !== "" ? `function ${f.name}` : "an anonymous function";
+  for (const [name, given] of services) {
+    const fn = unwrap(given);
+    const its = unwrap(theirs as PagerService);
+    if (fn === its) continue;
+    return new TypeError(
+      `guardedPagerProperty: services.${name} (${named(fn)}) is not the service of ` +
+        `serviceModule ${module} (its ${which} export, ${named(its)}${
+          fn.name === its.name ? ", another function of the same name" : ""
+        }): the cases run in a worker that imports serviceModule and runs its service, so the ` +
+        `property would test that one, not services.${name}. Name the module that exports ` +
+        `services.${name} as serviceModule (its default export, or \`service\`)`,
+    );
+  }
+  return null;
 }
 
 /** A module given as a path or URL, as a URL the worker imports (a relative path: from cwd). */

@@ -9,6 +9,8 @@ import { checkersOf } from "../mod.ts";
 import throwsService from "./testdata/trial35/throws.ts";
 import myService from "../examples/my_service.ts";
 import chunkStore from "../case/testdata/userS35/chunkstore.ts";
+import blobPager, { contract as blobContract } from "./testdata/trial36/blob_pager.ts";
+import blobLostWake from "./testdata/trial36/blob_pager_lostwake.ts";
 import fxfsPager, { contract as fxfsContract, flush } from "../examples/fxfs_pager.ts";
 import { withContract } from "../scenario/service_contract.ts";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
@@ -23,6 +25,17 @@ async function failure(run: Promise<unknown>): Promise<{ report: string; cause: 
   } catch (e) {
     assert.ok(e instanceof Error, String(e));
     return { report: e.message, cause: e.cause };
+  }
+  assert.fail("the property passed");
+}
+
+/** The error `run` rejects with (a property that refuses to run rejects with its refusal). */
+async function rejection(run: Promise<unknown>): Promise<Error> {
+  try {
+    await run;
+  } catch (e) {
+    assert.ok(e instanceof Error, String(e));
+    return e;
   }
   assert.fail("the property passed");
 }
@@ -259,6 +272,30 @@ Deno.test("outside: hang", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+// trial36 friction 2: the buggy function in services with the correct module as serviceModule (a
+// copy-paste slip) passed 300 runs: the worker ran the module's service, not the one given.
+Deno.test("a service that is not serviceModule's is refused before any case runs, naming both", async () => {
+  const property = (service: typeof blobPager) =>
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["blob"] },
+      services: { blob: withContract(service, blobContract) },
+      serviceModule: new URL("./testdata/trial36/blob_pager.ts", import.meta.url),
+    });
+  // Not a failing case (no counterexample, no shrinking): the assert rejects with the refusal.
+  const refused = await rejection(fc.assert(property(blobLostWake), { numRuns: 300, seed: 1 }));
+  assert.ok(refused instanceof TypeError, String(refused));
+  assert.equal(
+    refused.message,
+    "guardedPagerProperty: services.blob (function blobPager) is not the service of serviceModule " +
+      "properties/testdata/trial36/blob_pager.ts (its default export, function blobPager, another " +
+      "function of the same name): the cases run in a worker that imports serviceModule and runs " +
+      "its service, so the property would test that one, not services.blob. Name the module that " +
+      "exports services.blob as serviceModule (its default export, or `service`)",
+  );
+  // The module's own service (held to its contract, as the trial's test holds it) is not refused.
+  await fc.assert(property(blobPager), { numRuns: 10, seed: 1 });
 });
 
 Deno.test("a service module that does not load fails the assert with the load error, at once", async () => {
