@@ -29,6 +29,12 @@ import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { StoppedBefore } from "../sim/world.ts";
+import { moduleLoadFailure } from "./_load_failure.ts";
+
+/** A module that did not load: its message says which, and where (`_load_failure.ts`). */
+class ModuleLoadError extends Error {
+  override name = "ModuleLoadError";
+}
 
 /** What the property tells its worker when it starts it. */
 export interface GuardedWorkerData {
@@ -117,7 +123,11 @@ if (parentPort !== null && workerData !== null && typeof workerData === "object"
     port.postMessage(
       {
         type: "load-error",
-        message: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+        message: e instanceof ModuleLoadError
+          ? e.message
+          : e instanceof Error
+          ? `${e.name}: ${e.message}`
+          : String(e),
       } satisfies WorkerReply,
     );
   }
@@ -177,7 +187,11 @@ async function load(data: GuardedWorkerData): Promise<{
 }> {
   const services: Record<string, PagerService> = {};
   if (data.serviceUrl !== undefined) {
-    const mod = await import(data.serviceUrl);
+    const mod = await importing(
+      "serviceModule",
+      data.serviceModule ?? data.serviceUrl,
+      data.serviceUrl,
+    );
     const fn = mod.default ?? mod.service;
     if (typeof fn !== "function") {
       throw new Error(
@@ -202,14 +216,27 @@ async function load(data: GuardedWorkerData): Promise<{
     }
   }
   if (data.kernelUrl === undefined) return { services };
-  const kmod = await import(data.kernelUrl);
+  const kmod = await importing("kernelModule", data.kernelModule ?? data.kernelUrl, data.kernelUrl);
   if (typeof kmod.makeKernel !== "function") {
     throw new Error(
       `kernelModule ${data.kernelModule}: exports no makeKernel (need export function ` +
         `makeKernel(options) returning a Kernel subclass)`,
     );
   }
-  return { services, makeKernel: kmod.makeKernel };
+  return { services, makeKernel: kmod.makeKernel as (options: KernelOptions) => Kernel };
+}
+
+/** The module at `url`, imported; an error naming it and where it failed if it does not load. */
+async function importing(
+  what: "serviceModule" | "kernelModule",
+  module: string,
+  url: string,
+): Promise<Record<string, unknown>> {
+  try {
+    return await import(url);
+  } catch (e) {
+    throw new ModuleLoadError(moduleLoadFailure(what, module, e));
+  }
 }
 
 /**

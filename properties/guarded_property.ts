@@ -23,6 +23,7 @@ import { checkerSetName } from "./checker_sets.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type CaseResult } from "./check_case.ts";
 import { inlineReplay, pasteablePath } from "./failure_report.ts";
+import { moduleLoadFailure } from "./_load_failure.ts";
 import { hangSignature, kernelUnderTest, OUT_OF_MEMORY } from "./signature.ts";
 import { entryWords, grewNote, heapFullWords, neverYielded, type StuckAt } from "../sim/stuck.ts";
 import { IN_SYSCALL, type Monitor } from "../sim/world.ts";
@@ -209,7 +210,7 @@ export function guardedPagerProperty(
     : new Runner(data, limits);
   /** Set by a hang: no case runs after it, and fast-check's shrinking of it finds no smaller. */
   let stopped = false;
-  /** Why no case runs (serviceModule is not the services' module), or null. */
+  /** Why no case runs (serviceModule does not load, or is not the services' module), or null. */
   let checked: Promise<Error | null> | null = null;
   const property: IAsyncPropertyWithHooks<Drawn> = {
     isAsync: () => true,
@@ -276,11 +277,12 @@ function renamed<T>(make: () => T): T {
 }
 
 /**
- * Why the property cannot run the test's services from `serviceModule`, or null: a service in
- * `services` (unwrapped from `withContract`) is not the module's service (its default export, or `service`), which the
+ * Why the property cannot run the test's services from `serviceModule`, or null: the module does
+ * not load (where, as the commands' loader says it), or a service in `services` (unwrapped from
+ * `withContract`) is not the module's service (its default export, or `service`), which the
  * worker would run in its place (trial36 friction 2: the buggy function with the correct
- * module's URL passed 300 runs of the correct one). A module that does not load or exports no
- * service is left to the worker, which says so.
+ * module's URL passed 300 runs of the correct one). A module that exports no service is left to
+ * the worker, which says so.
  *
  * @hostSide imports the test's service module in the test's thread, before any case runs
  */
@@ -292,9 +294,8 @@ async function moduleRefusal(options: GuardedPropertyOptions): Promise<Error | n
   let mod: Record<string, unknown>;
   try {
     mod = await import(moduleUrl(m));
-  } catch {
-    // The worker's import fails too, and says so.
-    return null;
+  } catch (e) {
+    return new Error(`guardedPagerProperty: ${moduleLoadFailure("serviceModule", module, e)}`);
   }
   const which = mod.default !== undefined ? "default" : "service";
   const theirs = mod[which];

@@ -3,7 +3,11 @@
 // are properties/testdata/trial35/, as the user wrote them).
 import { strict as assert } from "node:assert";
 import fc from "npm:fast-check@4.11.0";
-import { guardedPagerProperty, GuardedPropertyFailure } from "./guarded_property.ts";
+import {
+  guardedPagerProperty,
+  GuardedPropertyFailure,
+  type GuardedPropertyOptions,
+} from "./guarded_property.ts";
 import { pagerProperty } from "./pager_property.ts";
 import { checkersOf } from "../mod.ts";
 import throwsService from "./testdata/trial35/throws.ts";
@@ -17,6 +21,7 @@ import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/
 import { GUARD_CONFIRM_FACTOR, GUARD_MEMORY_MB, GUARD_RUN_TIMEOUT } from "./guarded_property.ts";
 
 const throws = new URL("./testdata/trial35/throws.ts", import.meta.url);
+const trial36 = (name: string) => new URL(`./testdata/trial36/${name}`, import.meta.url);
 
 /** fast-check's error for a failing property, with the property's own failure as its cause. */
 async function failure(run: Promise<unknown>): Promise<{ report: string; cause: unknown }> {
@@ -296,6 +301,52 @@ Deno.test("a service that is not serviceModule's is refused before any case runs
   );
   // The module's own service (held to its contract, as the trial's test holds it) is not refused.
   await fc.assert(property(blobPager), { numRuns: 10, seed: 1 });
+});
+
+// trial36 friction 5: a serviceModule that throws while loading failed with `Error:
+// guardedPagerProperty: SyntaxError: Unexpected token ...`, naming neither the module nor where.
+Deno.test("a service or kernel module that throws while loading is named, with where it threw", async () => {
+  const guarded = (options: Record<string, unknown>) =>
+    fc.assert(
+      guardedPagerProperty(checkersOf("kernel+service"), options as GuardedPropertyOptions),
+      { numRuns: 50, seed: 1 },
+    );
+  const blob = {
+    scenario: { services: [], customServices: ["blob"] },
+    services: { blob: withContract(blobPager, blobContract) },
+  };
+  const json = await rejection(guarded({ ...blob, serviceModule: trial36("load_throws.ts") }));
+  assert.equal(
+    json.message,
+    "guardedPagerProperty: serviceModule properties/testdata/trial36/load_throws.ts did not load: " +
+      "the module threw while loading, at properties/testdata/trial36/load_throws.ts:3:26: " +
+      `SyntaxError: Unexpected token '}', "{"chunks": [1, 2,}" is not valid JSON`,
+  );
+  const thrown = await rejection(guarded({ ...blob, serviceModule: trial36("load_throws2.ts") }));
+  assert.match(
+    thrown.message,
+    /^guardedPagerProperty: serviceModule properties\/testdata\/trial36\/load_throws2\.ts did not load: the module threw while loading, at properties\/testdata\/trial36\/load_throws2\.ts:4:\d+: Error: blob chunk table missing$/,
+  );
+  // A kernel variant's module is imported by the worker alone: its error says the same.
+  const kernel = await rejection(guarded({ kernelModule: trial36("load_throws2.ts") }));
+  assert.match(
+    kernel.message,
+    /^guardedPagerProperty: kernelModule properties\/testdata\/trial36\/load_throws2\.ts did not load: the module threw while loading, at properties\/testdata\/trial36\/load_throws2\.ts:4:\d+: Error: blob chunk table missing$/,
+  );
+  // A parse error: Deno's position (a module outside the working directory: its full path).
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-guarded-parse-" });
+  try {
+    await Deno.writeTextFile(`${dir}/bad.ts`, "export default 1;\nconst x = { a: 1,, };\n");
+    const parse = await rejection(guarded({ ...blob, serviceModule: `${dir}/bad.ts` }));
+    assert.match(
+      parse.message,
+      new RegExp(
+        `^guardedPagerProperty: serviceModule ${dir}/bad\\.ts did not load: syntax error at ${dir}/bad\\.ts:2:18: Unexpected token`,
+      ),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("a service module that does not load fails the assert with the load error, at once", async () => {

@@ -46,6 +46,7 @@ export const HOST_FILES: readonly string[] = [
   "properties/_guarded_host.ts",
   "properties/_guarded_runner.ts",
   "properties/_guarded_worker.ts",
+  "properties/_load_failure.ts",
   "properties/guarded_property.ts",
 ];
 
