@@ -28,7 +28,7 @@ import {
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { runScenario } from "../scenario/interpreter.ts";
-import { StoppedBefore } from "../sim/world.ts";
+import { StoppedBefore, type World } from "../sim/world.ts";
 import { moduleLoadFailure } from "./_load_failure.ts";
 
 /** A module that did not load: its message says which, and where (`_load_failure.ts`). */
@@ -98,6 +98,11 @@ export type WorkerReply =
     readonly from: number;
     /** Every pick the replay made, the stuck step's included. */
     readonly decisions: readonly number[];
+    /**
+     * How many of them the steps before the stuck one made: repro's count, `decision-list (N
+     * entries, up to step S)` (the rest, at most one, is the stuck step's pick of its thread).
+     */
+    readonly before: number;
   };
 
 /** Steps of trace a stopped replay sends back (as a failure report shows before its step). */
@@ -251,11 +256,19 @@ function stopBefore(
 ): WorkerReply {
   const [scenario, decisions, seed] = m.value;
   const from = Math.max(0, m.at.step - TRACE_STEPS);
+  // The picks made by the end of each step: at the stop, the steps before the stuck one's.
+  let before = 0;
+  const counter = {
+    name: "picks-before-the-stop",
+    afterStep: (world: World) => {
+      before = world.decisions.decisions.length;
+    },
+  };
   try {
     const run = runScenario(scenario, {
       decisions,
       seed,
-      monitors: [...monitors()],
+      monitors: [...monitors(), counter],
       services,
       makeKernel,
       stopBefore: m.at,
@@ -267,11 +280,20 @@ function stopBefore(
       trace: run.trace.text(from, m.at.step),
       from,
       decisions: run.decisions,
+      before: run.decisions.length,
     };
   } catch (e) {
     // Another end (a fault of the code under test while it replays): no trace to show.
     if (!(e instanceof StoppedBefore)) {
-      return { type: "stopped", id: m.id, reached: false, trace: "", from, decisions: [] };
+      return {
+        type: "stopped",
+        id: m.id,
+        reached: false,
+        trace: "",
+        from,
+        decisions: [],
+        before: 0,
+      };
     }
     const { world, thread } = e;
     return {
@@ -283,6 +305,7 @@ function stopBefore(
       trace: world.trace.text(from, m.at.step),
       from,
       decisions: [...world.decisions.decisions],
+      before,
     };
   }
 }

@@ -401,17 +401,26 @@ function stoppedReport(
     `signature: ${signature}`,
     ...(at !== null ? [`step: ${at.step}`] : []),
     `seed: ${seed}`,
-    `decisions (${picks.length}): [${picks.join(",")}]`,
+    `decisions (${
+      picks !== drawn && at !== null && replayed !== null
+        ? picksWords(picks.length, replayed.before, at)
+        : picks.length
+    }): [${picks.join(",")}]`,
     ...(picks !== drawn
       ? [
-        `  (the run's own picks up to step ${at?.step}; the drawn list was (${drawn.length}): [${
+        `  (the run's own picks, through step ${at?.step}; the drawn list was (${drawn.length}): [${
           drawn.join(",")
         }])`,
       ]
       : []),
     `scenario: ${JSON.stringify(scenario)}`,
     ...(replayed !== null && replayed.trace !== ""
-      ? [`trace, steps ${replayed.from}..${at?.step}:`, replayed.trace]
+      ? [
+        at === null || at.step === 0
+          ? "trace, the setup before step 0:"
+          : `trace, steps ${replayed.from}..${at.step - 1}:`,
+        replayed.trace,
+      ]
       : []),
     ...(at !== null && o.kind === "service-hang"
       ? [stuckLine(at, replayed, limits, module, kernel)]
@@ -439,6 +448,21 @@ function spinNote(limits: Limits, child: boolean): string {
   }) spin${again ? "" : "s"} on until the test process ends (Deno cannot stop a thread that ` +
     `never yields; a test allowed to run deno and to read, --allow-run --allow-read, runs its ` +
     `cases in a child process, killed after a hang)`;
+}
+
+/**
+ * The count of a stopped run's picks, in repro's words for its replay line (`decision-list (N
+ * entries, up to step S)`, S the step before the stuck one): with the stuck step's pick of its
+ * thread, which the line carries so that repro's replay reaches it, said apart (trial36: the
+ * report said 12 where repro said 11).
+ */
+function picksWords(total: number, before: number, at: StuckAt): string {
+  const upTo = at.step > 0 ? ` up to step ${at.step - 1}` : " before step 0";
+  const entries = (n: number) => `${n} entr${n === 1 ? "y" : "ies"}`;
+  return total === before
+    ? `${entries(total)},${upTo}`
+    : `${entries(total)}: ${before}${upTo}, as repro counts them, and step ${at.step}'s pick ` +
+      `of t${at.tid}`;
 }
 
 /** The `stuck:` line, as `sim` prints it under the trace up to the stuck step. */

@@ -96,6 +96,24 @@ Deno.test("the hang's replay line runs as printed: repro stops the same thread a
   // The thread and step the property named.
   const named = /t(\d+) at step (\d+) never yielded/.exec(cause.message);
   assert.ok(named !== null);
+  // trial36 friction 6: the report's trace and decision count read as repro's do (it said
+  // `steps 0..12` and `decisions (12)` over a trace that ended at step 11, where repro said 11).
+  const [tid, step] = [Number(named[1]), Number(named[2])];
+  assert.match(cause.message, new RegExp(`^trace, steps \\d+\\.\\.${step - 1}:$`, "m"));
+  const counted = new RegExp(
+    `^decisions \\((\\d+) entries: (\\d+) up to step ${
+      step - 1
+    }, as repro counts them, and step ${step}'s pick of t${tid}\\): \\[`,
+    "m",
+  ).exec(cause.message);
+  assert.ok(counted !== null, cause.message);
+  assert.equal(Number(counted[1]), Number(counted[2]) + 1);
+  assert.match(replay, new RegExp(` --decisions (\\d+,){${Number(counted[1]) - 1}}\\d+ `));
+  assert.match(
+    out,
+    new RegExp(`^decision-list \\(${counted[2]} entr(y|ies), up to step ${step - 1}\\): `, "m"),
+  );
+  assert.match(out, new RegExp(`^steps: ${step - 1} `, "m"));
   assert.match(
     out,
     new RegExp(
