@@ -244,9 +244,12 @@ export {
   GUARD_CONFIRM_FACTOR,
   GUARD_MEMORY_MB,
   GUARD_RUN_TIMEOUT,
+  type GuardedLimitOptions,
+  type GuardedNoServiceOptions,
   guardedPagerProperty,
   GuardedPropertyFailure,
   type GuardedPropertyOptions,
+  type GuardedServiceOptions,
 } from "./properties/guarded_property.ts";
 export {
   type Case,

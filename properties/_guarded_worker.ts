@@ -28,7 +28,13 @@ import {
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { runScenario } from "../scenario/interpreter.ts";
-import { StoppedBefore } from "../sim/world.ts";
+import { StoppedBefore, type World } from "../sim/world.ts";
+import { moduleLoadFailure } from "./_load_failure.ts";
+
+/** A module that did not load: its message says which, and where (`_load_failure.ts`). */
+class ModuleLoadError extends Error {
+  override name = "ModuleLoadError";
+}
 
 /** What the property tells its worker when it starts it. */
 export interface GuardedWorkerData {
@@ -92,6 +98,11 @@ export type WorkerReply =
     readonly from: number;
     /** Every pick the replay made, the stuck step's included. */
     readonly decisions: readonly number[];
+    /**
+     * How many of them the steps before the stuck one made: repro's count, `decision-list (N
+     * entries, up to step S)` (the rest, at most one, is the stuck step's pick of its thread).
+     */
+    readonly before: number;
   };
 
 /** Steps of trace a stopped replay sends back (as a failure report shows before its step). */
@@ -117,7 +128,11 @@ if (parentPort !== null && workerData !== null && typeof workerData === "object"
     port.postMessage(
       {
         type: "load-error",
-        message: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+        message: e instanceof ModuleLoadError
+          ? e.message
+          : e instanceof Error
+          ? `${e.name}: ${e.message}`
+          : String(e),
       } satisfies WorkerReply,
     );
   }
@@ -177,7 +192,11 @@ async function load(data: GuardedWorkerData): Promise<{
 }> {
   const services: Record<string, PagerService> = {};
   if (data.serviceUrl !== undefined) {
-    const mod = await import(data.serviceUrl);
+    const mod = await importing(
+      "serviceModule",
+      data.serviceModule ?? data.serviceUrl,
+      data.serviceUrl,
+    );
     const fn = mod.default ?? mod.service;
     if (typeof fn !== "function") {
       throw new Error(
@@ -202,14 +221,27 @@ async function load(data: GuardedWorkerData): Promise<{
     }
   }
   if (data.kernelUrl === undefined) return { services };
-  const kmod = await import(data.kernelUrl);
+  const kmod = await importing("kernelModule", data.kernelModule ?? data.kernelUrl, data.kernelUrl);
   if (typeof kmod.makeKernel !== "function") {
     throw new Error(
       `kernelModule ${data.kernelModule}: exports no makeKernel (need export function ` +
         `makeKernel(options) returning a Kernel subclass)`,
     );
   }
-  return { services, makeKernel: kmod.makeKernel };
+  return { services, makeKernel: kmod.makeKernel as (options: KernelOptions) => Kernel };
+}
+
+/** The module at `url`, imported; an error naming it and where it failed if it does not load. */
+async function importing(
+  what: "serviceModule" | "kernelModule",
+  module: string,
+  url: string,
+): Promise<Record<string, unknown>> {
+  try {
+    return await import(url);
+  } catch (e) {
+    throw new ModuleLoadError(moduleLoadFailure(what, module, e));
+  }
 }
 
 /**
@@ -224,11 +256,19 @@ function stopBefore(
 ): WorkerReply {
   const [scenario, decisions, seed] = m.value;
   const from = Math.max(0, m.at.step - TRACE_STEPS);
+  // The picks made by the end of each step: at the stop, the steps before the stuck one's.
+  let before = 0;
+  const counter = {
+    name: "picks-before-the-stop",
+    afterStep: (world: World) => {
+      before = world.decisions.decisions.length;
+    },
+  };
   try {
     const run = runScenario(scenario, {
       decisions,
       seed,
-      monitors: [...monitors()],
+      monitors: [...monitors(), counter],
       services,
       makeKernel,
       stopBefore: m.at,
@@ -240,11 +280,20 @@ function stopBefore(
       trace: run.trace.text(from, m.at.step),
       from,
       decisions: run.decisions,
+      before: run.decisions.length,
     };
   } catch (e) {
     // Another end (a fault of the code under test while it replays): no trace to show.
     if (!(e instanceof StoppedBefore)) {
-      return { type: "stopped", id: m.id, reached: false, trace: "", from, decisions: [] };
+      return {
+        type: "stopped",
+        id: m.id,
+        reached: false,
+        trace: "",
+        from,
+        decisions: [],
+        before: 0,
+      };
     }
     const { world, thread } = e;
     return {
@@ -256,6 +305,7 @@ function stopBefore(
       trace: world.trace.text(from, m.at.step),
       from,
       decisions: [...world.decisions.decisions],
+      before,
     };
   }
 }

@@ -7,34 +7,39 @@
  * instead of hanging `deno test` (session 35, trial35: a property over such a service hung the
  * test with no output). The run limit, the confirmation run and the heap limit are `sim`'s
  * (`cli/_guard.ts`, README "Fuzz campaigns"); the worker that never yielded is replaced for the
- * next case. Scenarios and decision lists are drawn, and ordinary failures shrunk, in the test's
+ * next case. When the test may run deno and read, the watchdog and the worker run in a child
+ * process (`_guarded_host.ts`), killed after a hang, so the thread that never yielded ends with
+ * it; else in the test's process, where it spins until the process ends (Deno 2.9.6 cannot stop
+ * a thread busy in a loop, tools/busy_worker_terminate.ts). Scenarios and decision lists are drawn, and ordinary failures shrunk, in the test's
  * thread by the same arbitraries as `pagerProperty`'s; a hang is not shrunk (every shrinking run
  * would run into the same limit, as a campaign's hang is not), and no case runs after it.
  *
  * @module
  */
 
-import { Worker } from "node:worker_threads";
-import { WORKER_ENV } from "../sim/worker_env.ts";
 import type { IAsyncPropertyWithHooks, Random, Stream, Value } from "npm:fast-check@4.11.0";
 import { pagerProperty, type PagerPropertyOptions, replayFlags } from "./pager_property.ts";
 import { checkerSetName } from "./checker_sets.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type CaseResult } from "./check_case.ts";
-import { inlineReplay } from "./failure_report.ts";
+import { inlineReplay, pasteablePath } from "./failure_report.ts";
+import { moduleLoadFailure } from "./_load_failure.ts";
 import { hangSignature, kernelUnderTest, OUT_OF_MEMORY } from "./signature.ts";
-import {
-  atHeapLimit,
-  entryWords,
-  grewNote,
-  heapFullWords,
-  heapRunningOut,
-  neverYielded,
-  type StuckAt,
-} from "../sim/stuck.ts";
+import { entryWords, grewNote, heapFullWords, neverYielded, type StuckAt } from "../sim/stuck.ts";
 import { IN_SYSCALL, type Monitor } from "../sim/world.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import type { GuardedWorkerData, WorkerReply } from "./_guarded_worker.ts";
+import type { PagerService } from "../services/service.ts";
+import type { GuardedWorkerData } from "./_guarded_worker.ts";
+import { WORKER_ENV } from "../sim/worker_env.ts";
+import {
+  type Drawn,
+  type GuardRunner,
+  type Limits,
+  type Outcome,
+  Runner,
+  type Stopped,
+} from "./_guarded_runner.ts";
+import { HOST_MARK, type HostInit, type HostRequest, lines } from "./_guarded_host.ts";
 
 /** The run limit's default, seconds: `sim`'s and a campaign's `--run-timeout` (fuzz/engine.ts). */
 export const GUARD_RUN_TIMEOUT = 5;
@@ -42,12 +47,22 @@ export const GUARD_RUN_TIMEOUT = 5;
 export const GUARD_CONFIRM_FACTOR = 10;
 /** The worker's heap limit's default, MiB: `--memory` (fuzz/engine.ts). */
 export const GUARD_MEMORY_MB = 512;
-/** Seconds the worker may take to load the modules before its first run (cli/_guard.ts). */
-const LOAD_LIMIT_S = 60;
 
-/** Options of {@linkcode guardedPagerProperty}: {@linkcode PagerPropertyOptions}' and the limits. */
-export interface GuardedPropertyOptions
-  extends Omit<PagerPropertyOptions, "makeKernel" | "onFailure" | "watch"> {
+/**
+ * Options of {@linkcode guardedPagerProperty}: {@linkcode PagerPropertyOptions}' and the limits,
+ * with `serviceModule` required when `services` names a service
+ * ({@linkcode GuardedServiceOptions}): the worker runs the service from that module.
+ */
+export type GuardedPropertyOptions =
+  & GuardedLimitOptions
+  & (GuardedServiceOptions | GuardedNoServiceOptions);
+
+/** {@linkcode PagerPropertyOptions}' options a guarded property takes as they are, and the limits. */
+export interface GuardedLimitOptions extends
+  Omit<
+    PagerPropertyOptions,
+    "makeKernel" | "onFailure" | "watch" | "services" | "serviceModule"
+  > {
   /**
    * Wall-clock seconds one run may take (`--run-timeout`; default 5): a run past it is suspected
    * of a hang and run again under the confirmation limit.
@@ -61,6 +76,26 @@ export interface GuardedPropertyOptions
   readonly confirmTimeout?: number;
   /** The worker's heap limit, MiB (`--memory`; default 512). */
   readonly memory?: number;
+}
+
+/** A guarded property over services of yours: `serviceModule` is required. */
+export interface GuardedServiceOptions {
+  /** Services for `custom` kinds, by name (each the module's service, or it held to a contract). */
+  readonly services: Readonly<Record<string, PagerService>>;
+  /**
+   * The module that exports the service of `services` (its default export, or `service`), as a
+   * path or a URL such as `new URL("./my_service.ts", import.meta.url)`: the worker imports it and
+   * runs its service, and the `replay:` line passes it as `--service`.
+   */
+  readonly serviceModule: string | URL;
+}
+
+/** A guarded property over pagersim's own services only (no `services`). */
+export interface GuardedNoServiceOptions {
+  /** No services of yours (an empty map at most). */
+  readonly services?: Readonly<Record<string, never>>;
+  /** Unused without services. */
+  readonly serviceModule?: string | URL;
 }
 
 /**
@@ -89,28 +124,6 @@ export class GuardedPropertyFailure extends Error {
  * @internal
  */
 export type FcAsyncPropertyWithHooks<Ts> = IAsyncPropertyWithHooks<Ts>;
-
-type Drawn = [Scenario, number[], number];
-
-/** How one run in the worker ended. */
-type Outcome =
-  | {
-    readonly kind: "done";
-    readonly failure: { readonly message: string; readonly signature: string | null } | null;
-  }
-  | { readonly kind: "load-error"; readonly message: string }
-  | { readonly kind: "service-hang"; readonly at: StuckAt | null; readonly grew?: boolean }
-  | { readonly kind: "out-of-memory"; readonly at?: StuckAt | null; readonly heapMiB?: number };
-
-/** The stuck run replayed up to its stuck step (`_guarded_worker.ts` `stop-before`). */
-type Stopped = Extract<WorkerReply, { type: "stopped" }>;
-
-/** The limits a guarded property applies, defaults filled in. */
-interface Limits {
-  readonly runTimeout: number;
-  readonly confirmTimeout: number;
-  readonly memoryMb: number;
-}
 
 /**
  * A fast-check property over (scenario, decisions, seed) that every checker of the named set
@@ -172,7 +185,7 @@ export function guardedPagerProperty(
     memoryMb: options.memory ?? GUARD_MEMORY_MB,
   };
   // Drawn and shrunk here, by pagerProperty's own arbitraries (and the contract it draws inside).
-  const inner = pagerProperty(monitors, options);
+  const inner = renamed(() => pagerProperty(monitors, options));
   const held: Record<string, ServiceContract | null> = {};
   for (const name of names) held[name] = contractOf(options.services?.[name])?.contract ?? null;
   const data: Omit<GuardedWorkerData, "progress"> = {
@@ -190,9 +203,15 @@ export function guardedPagerProperty(
     ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
     ...(options.decisions !== undefined ? { decisions: options.decisions } : {}),
   };
-  const runner = new Runner(data, limits);
+  const deno = childDeno();
+  const child = deno !== null;
+  const runner: GuardRunner = deno !== null
+    ? new ChildRunner(deno, data, limits)
+    : new Runner(data, limits);
   /** Set by a hang: no case runs after it, and fast-check's shrinking of it finds no smaller. */
   let stopped = false;
+  /** Why no case runs (serviceModule does not load, or is not the services' module), or null. */
+  let checked: Promise<Error | null> | null = null;
   const property: IAsyncPropertyWithHooks<Drawn> = {
     isAsync: () => true,
     generate: (mrng: Random, runId?: number): Value<Drawn> => inner.generate(mrng, runId),
@@ -207,6 +226,10 @@ export function guardedPagerProperty(
     },
     run: async (v: Drawn) => {
       if (stopped) return null;
+      // Before the first case: the module loads here, and its service is the one the test gave.
+      checked ??= moduleRefusal(options);
+      const refusal = await checked;
+      if (refusal !== null) throw refusal;
       const input = { scenario: v[0], decisions: v[1], seed: v[2] };
       let out = await runner.exec(v, limits.runTimeout);
       if (out.kind === "load-error") throw new Error(`guardedPagerProperty: ${out.message}`);
@@ -232,11 +255,67 @@ export function guardedPagerProperty(
       const at = out.at ?? null;
       const replayed = at !== null ? await runner.stopBefore(v, at, limits.confirmTimeout) : null;
       runner.close();
-      const report = stoppedReport(out, v, replayed, limits, monitors, options);
+      const report = stoppedReport(out, v, replayed, limits, monitors, options, child);
       return { error: new GuardedPropertyFailure(report.message, report.signature, input) };
     },
   };
   return property;
+}
+
+/**
+ * `make()`, with a refusal worded for `pagerProperty` (`pagerProperty: ... exports a contract`)
+ * naming `guardedPagerProperty`, the function the test called (trial36 friction 4).
+ */
+function renamed<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (!(e instanceof Error) || !e.message.startsWith("pagerProperty: ")) throw e;
+    const Kind = e instanceof TypeError ? TypeError : Error;
+    throw new Kind(`guardedPagerProperty: ${e.message.slice("pagerProperty: ".length)}`);
+  }
+}
+
+/**
+ * Why the property cannot run the test's services from `serviceModule`, or null: the module does
+ * not load (where, as the commands' loader says it), or a service in `services` (unwrapped from
+ * `withContract`) is not the module's service (its default export, or `service`), which the
+ * worker would run in its place (trial36 friction 2: the buggy function with the correct
+ * module's URL passed 300 runs of the correct one). A module that exports no service is left to
+ * the worker, which says so.
+ *
+ * @hostSide imports the test's service module in the test's thread, before any case runs
+ */
+async function moduleRefusal(options: GuardedPropertyOptions): Promise<Error | null> {
+  const m = options.serviceModule;
+  const services = Object.entries(options.services ?? {});
+  if (m === undefined || services.length === 0) return null;
+  const module = typeof m === "string" ? m : pasteablePath(m);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(moduleUrl(m));
+  } catch (e) {
+    return new Error(`guardedPagerProperty: ${moduleLoadFailure("serviceModule", module, e)}`);
+  }
+  const which = mod.default !== undefined ? "default" : "service";
+  const theirs = mod[which];
+  if (typeof theirs !== "function") return null;
+  const unwrap = (f: PagerService) => contractOf(f)?.service ?? f;
+  const named = (f: PagerService) => f.name !== "" ? `function ${f.name}` : "an anonymous function";
+  for (const [name, given] of services) {
+    const fn = unwrap(given);
+    const its = unwrap(theirs as PagerService);
+    if (fn === its) continue;
+    return new TypeError(
+      `guardedPagerProperty: services.${name} (${named(fn)}) is not the service of ` +
+        `serviceModule ${module} (its ${which} export, ${named(its)}${
+          fn.name === its.name ? ", another function of the same name" : ""
+        }): the cases run in a worker that imports serviceModule and runs its service, so the ` +
+        `property would test that one, not services.${name}. Name the module that exports ` +
+        `services.${name} as serviceModule (its default export, or \`service\`)`,
+    );
+  }
+  return null;
 }
 
 /** A module given as a path or URL, as a URL the worker imports (a relative path: from cwd). */
@@ -285,6 +364,7 @@ function stoppedReport(
   limits: Limits,
   monitors: () => readonly Monitor[],
   options: GuardedPropertyOptions,
+  child: boolean,
 ): { message: string; signature: string } {
   const [scenario, drawn, seed] = v;
   const flags = replayFlags(scenario, monitors, options);
@@ -321,31 +401,68 @@ function stoppedReport(
     `signature: ${signature}`,
     ...(at !== null ? [`step: ${at.step}`] : []),
     `seed: ${seed}`,
-    `decisions (${picks.length}): [${picks.join(",")}]`,
+    `decisions (${
+      picks !== drawn && at !== null && replayed !== null
+        ? picksWords(picks.length, replayed.before, at)
+        : picks.length
+    }): [${picks.join(",")}]`,
     ...(picks !== drawn
       ? [
-        `  (the run's own picks up to step ${at?.step}; the drawn list was (${drawn.length}): [${
+        `  (the run's own picks, through step ${at?.step}; the drawn list was (${drawn.length}): [${
           drawn.join(",")
         }])`,
       ]
       : []),
     `scenario: ${JSON.stringify(scenario)}`,
     ...(replayed !== null && replayed.trace !== ""
-      ? [`trace, steps ${replayed.from}..${at?.step}:`, replayed.trace]
+      ? [
+        at === null || at.step === 0
+          ? "trace, the setup before step 0:"
+          : `trace, steps ${replayed.from}..${at.step - 1}:`,
+        replayed.trace,
+      ]
       : []),
     ...(at !== null && o.kind === "service-hang"
       ? [stuckLine(at, replayed, limits, module, kernel)]
       : []),
     `replay: ${replay}`,
     `note: the property ran no case after this one and did not shrink it (every shrinking run ` +
-    `would run into the same limit)${
-      o.kind === "service-hang"
-        ? "; the worker thread that never yielded spins on until the test process ends (Deno " +
-          "cannot stop a thread that never yields)"
-        : ""
-    }`,
+    `would run into the same limit)${o.kind === "service-hang" ? spinNote(limits, child) : ""}`,
   ];
   return { message: lines.join("\n"), signature };
+}
+
+/**
+ * What became of the worker threads that never yielded: the run's, and its confirmation run's
+ * when it was run again (trial36: the note said one thread where two spun on).
+ */
+function spinNote(limits: Limits, child: boolean): string {
+  const again = limits.confirmTimeout > limits.runTimeout;
+  if (child) {
+    return `; the worker thread${again ? "s" : ""} that never yielded (the run's${
+      again ? " and its confirmation run's" : ""
+    }) ended with the child process that ran ${again ? "them" : "it"}, killed`;
+  }
+  return `; the worker thread${again ? "s" : ""} that never yielded (the run's${
+    again ? " and its confirmation run's" : ""
+  }) spin${again ? "" : "s"} on until the test process ends (Deno cannot stop a thread that ` +
+    `never yields; a test allowed to run deno and to read, --allow-run --allow-read, runs its ` +
+    `cases in a child process, killed after a hang)`;
+}
+
+/**
+ * The count of a stopped run's picks, in repro's words for its replay line (`decision-list (N
+ * entries, up to step S)`, S the step before the stuck one): with the stuck step's pick of its
+ * thread, which the line carries so that repro's replay reaches it, said apart (trial36: the
+ * report said 12 where repro said 11).
+ */
+function picksWords(total: number, before: number, at: StuckAt): string {
+  const upTo = at.step > 0 ? ` up to step ${at.step - 1}` : " before step 0";
+  const entries = (n: number) => `${n} entr${n === 1 ? "y" : "ies"}`;
+  return total === before
+    ? `${entries(total)},${upTo}`
+    : `${entries(total)}: ${before}${upTo}, as repro counts them, and step ${at.step}'s pick ` +
+      `of t${at.tid}`;
 }
 
 /** The `stuck:` line, as `sim` prints it under the trace up to the stuck step. */
@@ -390,144 +507,183 @@ function limitFlags(limits: Limits): string {
   }${limits.memoryMb !== GUARD_MEMORY_MB ? ` --memory ${limits.memoryMb}` : ""}`;
 }
 
+/** The child process's module, which hosts the runner (`_guarded_host.ts`). */
+const HOST = new URL("./_guarded_host.ts", import.meta.url);
+
 /**
- * The property's worker and its watchdog: one worker for all of a property's cases, started at
- * the first, stopped when a run goes past its limit (a new one starts for the next) and when the
- * property has run its last case (its runs went idle).
- *
- * @hostSide the watchdog reads the wall clock and owns the worker: no run's outcome reads it
+ * The `deno` the property's runs are hosted with in a child process (`_guarded_host.ts`), which
+ * it can kill with a thread that never yielded, or null: the runs are in a worker of the test's
+ * process, where such a thread spins until the process ends. A child when the host is a file and
+ * the test may read (the child imports the modules) and run this deno (`--allow-run`), or `deno`
+ * by name (`--allow-run=deno`, as pagersim's own tasks allow it: the one on the PATH).
  */
-class Runner {
-  #worker: Worker | null = null;
-  #cell: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  #loadError: string | null = null;
+function childDeno(): string | null {
+  if (HOST.protocol !== "file:") return null;
+  const granted = (d: Deno.PermissionDescriptor) =>
+    Deno.permissions.querySync(d).state === "granted";
+  if (!granted({ name: "read" })) return null;
+  if (granted({ name: "run", command: Deno.execPath() })) return Deno.execPath();
+  return granted({ name: "run", command: "deno" }) ? "deno" : null;
+}
+
+/** A child process of the property's, and the reply its pending request waits for. */
+interface Host {
+  readonly child: Deno.ChildProcess;
+  readonly stdin: WritableStreamDefaultWriter<Uint8Array>;
+  /** Called with the reply to the pending request (null: the process ended first). */
+  waiting: ((reply: { ok: unknown } | null) => void) | null;
+  /** The end of its stderr, for a process that ends without a reply. */
+  stderrTail: string;
+}
+
+/**
+ * The config flag of the child process: the deno.json(c) nearest at or above the working
+ * directory (the one `deno test` found there), or `--no-config` when there is none.
+ */
+function configFlag(): string[] {
+  for (let dir = Deno.cwd();;) {
+    for (const name of ["deno.json", "deno.jsonc"]) {
+      const path = `${dir.replace(/\/$/, "")}/${name}`;
+      try {
+        if (Deno.statSync(path).isFile) return [`--config=${path}`];
+      } catch {
+        // keep looking
+      }
+    }
+    const up = dir.replace(/\/[^/]*\/?$/, "") || "/";
+    if (up === dir) return ["--no-config"];
+    dir = up;
+  }
+}
+
+/**
+ * The runner in a child process (`_guarded_host.ts`), started at the first run, killed
+ * (SIGKILL) when a run is stopped at its limit (its worker thread may spin: the next run starts a
+ * new process), when the property has its hang's report, and when its runs went idle. The child
+ * runs in the test's working directory, so it finds the same deno.json (the imports a service
+ * module uses), allowed to read, the variables the worker is given (none), and nothing else.
+ *
+ * @hostSide starts and kills the child process that runs the cases: no run's outcome reads it
+ */
+class ChildRunner implements GuardRunner {
+  #host: Host | null = null;
   #id = 0;
   #busy = false;
 
   constructor(
+    /** The deno to run the child with ({@linkcode childDeno}). */
+    readonly deno: string,
     readonly data: Omit<GuardedWorkerData, "progress">,
     readonly limits: Limits,
   ) {}
 
-  /** The worker, started if none runs. */
-  #ensure(): Worker {
-    if (this.#worker !== null) return this.#worker;
-    const progress = new SharedArrayBuffer(7 * 4);
-    this.#cell = new Int32Array(progress);
-    const worker = new Worker(new URL("./_guarded_worker.ts", import.meta.url), {
-      workerData: { ...this.data, progress } satisfies GuardedWorkerData,
-      // No environment copied in: a test allowed no env access would be asked (fuzz/_worker_pool.ts).
-      env: WORKER_ENV,
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb },
-    });
-    worker.on("message", (m: WorkerReply) => {
-      if (m.type === "load-error") this.#loadError = m.message;
-    });
-    // An idle worker does not keep the test's process alive.
-    worker.unref();
-    this.#worker = worker;
-    return worker;
+  async exec(v: Drawn, limitS: number): Promise<Outcome> {
+    const reply = await this.#ask({ type: "run", value: v, limitS });
+    if (!("ok" in reply)) return { kind: "load-error", message: reply.ended };
+    const out = reply.ok as Outcome;
+    // Stopped at its limit: its worker thread may spin on, and only the process's end stops it.
+    if (out.kind !== "done") this.close();
+    return out;
   }
 
-  /** Stops the worker (a spinning one goes on spinning: Deno cannot stop it). */
-  close(): void {
-    const w = this.#worker;
-    this.#worker = null;
-    if (w !== null) void w.terminate();
-  }
-
-  /** Runs the case in the worker, stopped past `limitS` seconds: how it ended. */
-  exec(v: Drawn, limitS: number): Promise<Outcome> {
-    return this.#post({ type: "run", value: v }, limitS) as Promise<Outcome>;
-  }
-
-  /** Replays the stopped case up to the stuck thread's step; null if that was stopped too. */
   async stopBefore(v: Drawn, at: StuckAt, limitS: number): Promise<Stopped | null> {
-    const o = await this.#post(
-      { type: "stop-before", value: v, at: { step: at.step, tid: at.tid } },
-      limitS,
-    );
-    return "type" in o ? o : null;
+    const reply = await this.#ask({ type: "stop-before", value: v, at, limitS });
+    return "ok" in reply ? reply.ok as Stopped | null : null;
   }
 
-  #post(
-    request: { type: "run"; value: Drawn } | {
-      type: "stop-before";
-      value: Drawn;
-      at: { step: number; tid: number };
-    },
-    limitS: number,
-  ): Promise<Outcome | Stopped> {
-    if (this.#loadError !== null) {
-      return Promise.resolve({ kind: "load-error", message: this.#loadError });
+  close(): void {
+    const host = this.#host;
+    this.#host = null;
+    if (host === null) return;
+    try {
+      host.child.kill("SIGKILL");
+    } catch {
+      // It has ended already.
     }
-    const worker = this.#ensure();
-    const cell = this.#cell;
-    const id = ++this.#id;
-    this.#busy = true;
-    return new Promise((resolve) => {
-      const postedAt = performance.now();
-      let runFrom: number | null = null;
-      let settled = false;
-      const settle = (o: Outcome | Stopped, stop: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearInterval(timer);
-        worker.off("message", onMessage);
-        worker.off("error", onError);
-        worker.off("exit", onExit);
-        this.#busy = false;
-        if (stop) this.close();
-        else this.#idleLater(id);
-        resolve(o);
-      };
-      const onMessage = (m: WorkerReply) => {
-        if (m.type === "load-error") settle({ kind: "load-error", message: m.message }, true);
-        else if (m.type === "result" && m.id === id) {
-          settle({ kind: "done", failure: m.failure }, false);
-        } else if (m.type === "stopped" && m.id === id) settle(m, false);
-      };
-      const onError = (e: Error & { code?: string }) => {
-        if (e.code === "ERR_WORKER_OUT_OF_MEMORY") settle({ kind: "out-of-memory" }, true);
-        else settle({ kind: "load-error", message: `${e.name}: ${e.message}` }, true);
-      };
-      const onExit = (code: number) =>
-        settle({ kind: "load-error", message: `its worker exited (code ${code})` }, true);
-      worker.on("message", onMessage);
-      worker.on("error", onError);
-      worker.on("exit", onExit);
-      // The run limit counts from the moment the worker took the run (cell 6), as `sim`'s guard
-      // counts from its module's load: loading the modules, or waiting for a core on a busy
-      // machine, is not the run (at load ~25 a worker that had loaded had not yet taken its first
-      // case a second later, and the stop named no thread).
-      const timer = setInterval(() => {
-        const now = performance.now();
-        if (runFrom === null && Atomics.load(cell, 6) === id) runFrom = now;
-        const over = runFrom !== null
-          ? now - runFrom > limitS * 1000
-          : now - postedAt > Math.max(limitS, LOAD_LIMIT_S) * 1000;
-        const ours = Atomics.load(cell, 6) === id;
-        const heapMiB = ours ? Atomics.load(cell, 4) : 0;
-        const firstMiB = ours ? Atomics.load(cell, 5) : 0;
-        const filling = heapRunningOut(heapMiB, this.limits.memoryMb, firstMiB);
-        if (!over && !filling) return;
-        const step = ours ? Atomics.load(cell, 0) - 1 : -1;
-        const at = step < 0
-          ? null
-          : { step, tid: Atomics.load(cell, 1), entry: Atomics.load(cell, 3) };
-        if (atHeapLimit(heapMiB, this.limits.memoryMb, firstMiB)) {
-          settle({ kind: "out-of-memory", at, heapMiB }, true);
-        } else settle({ kind: "service-hang", at }, true);
-      }, 50);
-      worker.postMessage({ ...request, id });
-    });
+  }
+
+  #start(): Host {
+    const env = Object.keys(WORKER_ENV);
+    const child = new Deno.Command(this.deno, {
+      args: [
+        "run",
+        "--quiet",
+        "--no-prompt",
+        "--allow-read",
+        ...(env.length > 0 ? [`--allow-env=${env.join(",")}`] : []),
+        // The test's deno.json, not the one deno would find from the host module's folder
+        // (pagersim's): the service module's imports are mapped there ("In another project").
+        ...configFlag(),
+        HOST.href,
+      ],
+      cwd: Deno.cwd(),
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const host: Host = { child, stdin: child.stdin.getWriter(), waiting: null, stderrTail: "" };
+    const init: HostInit = { data: this.data, limits: this.limits };
+    host.stdin.write(new TextEncoder().encode(`${JSON.stringify(init)}\n`)).catch(() => {});
+    const answer = (reply: { ok: unknown } | null) => {
+      const take = host.waiting;
+      host.waiting = null;
+      take?.(reply);
+    };
+    void (async () => {
+      try {
+        for await (const line of lines(child.stdout)) {
+          // The service's own output (a console.log in it), shown as the in-process worker's is.
+          if (!line.startsWith(HOST_MARK)) console.log(line);
+          else answer({ ok: JSON.parse(line.slice(HOST_MARK.length)) });
+        }
+      } catch {
+        // Killed while it wrote.
+      }
+      if (this.#host === host) this.close();
+      answer(null);
+    })();
+    void (async () => {
+      try {
+        for await (const chunk of child.stderr) {
+          await Deno.stderr.write(chunk);
+          host.stderrTail = (host.stderrTail + new TextDecoder().decode(chunk)).slice(-2000);
+        }
+      } catch {
+        // Killed while it wrote.
+      }
+    })();
+    return host;
   }
 
   /**
-   * Stops the worker once the property's runs went idle: fast-check starts the next run within
-   * the same turn of the event loop that ended the last, so a worker still idle at the next
-   * turn has run the property's last case (a wrong guess only costs a new worker).
+   * Sends the request to the child (started if none runs): `{ ok }`, its reply, or `{ ended }`
+   * if the process ended first, with what it said on stderr.
    */
+  #ask(request: HostRequest): Promise<{ ok: unknown } | { ended: string }> {
+    const host = this.#host ?? (this.#host = this.#start());
+    const id = ++this.#id;
+    this.#busy = true;
+    // A run in flight keeps the test's process alive; an idle child does not.
+    host.child.ref();
+    return new Promise((resolve) => {
+      host.waiting = (reply) => {
+        this.#busy = false;
+        host.child.unref();
+        this.#idleLater(id);
+        const tail = host.stderrTail.trim();
+        resolve(
+          reply !== null ? reply : {
+            ended: `its child process (deno run ${HOST.pathname}) ended without answering${
+              tail !== "" ? `: ${tail}` : ""
+            }`,
+          },
+        );
+      };
+      host.stdin.write(new TextEncoder().encode(`${JSON.stringify(request)}\n`)).catch(() => {});
+    });
+  }
+
+  /** Kills the child once the property's runs went idle (as the in-process Runner's worker). */
   #idleLater(id: number): void {
     setTimeout(() => {
       if (!this.#busy && this.#id === id) this.close();

@@ -3,17 +3,25 @@
 // are properties/testdata/trial35/, as the user wrote them).
 import { strict as assert } from "node:assert";
 import fc from "npm:fast-check@4.11.0";
-import { guardedPagerProperty, GuardedPropertyFailure } from "./guarded_property.ts";
+import {
+  guardedPagerProperty,
+  GuardedPropertyFailure,
+  type GuardedPropertyOptions,
+} from "./guarded_property.ts";
 import { pagerProperty } from "./pager_property.ts";
 import { checkersOf } from "../mod.ts";
 import throwsService from "./testdata/trial35/throws.ts";
 import myService from "../examples/my_service.ts";
+import chunkStore from "../case/testdata/userS35/chunkstore.ts";
+import blobPager, { contract as blobContract } from "./testdata/trial36/blob_pager.ts";
+import blobLostWake from "./testdata/trial36/blob_pager_lostwake.ts";
 import fxfsPager, { contract as fxfsContract, flush } from "../examples/fxfs_pager.ts";
 import { withContract } from "../scenario/service_contract.ts";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
 import { GUARD_CONFIRM_FACTOR, GUARD_MEMORY_MB, GUARD_RUN_TIMEOUT } from "./guarded_property.ts";
 
 const throws = new URL("./testdata/trial35/throws.ts", import.meta.url);
+const trial36 = (name: string) => new URL(`./testdata/trial36/${name}`, import.meta.url);
 
 /** fast-check's error for a failing property, with the property's own failure as its cause. */
 async function failure(run: Promise<unknown>): Promise<{ report: string; cause: unknown }> {
@@ -22,6 +30,17 @@ async function failure(run: Promise<unknown>): Promise<{ report: string; cause: 
   } catch (e) {
     assert.ok(e instanceof Error, String(e));
     return { report: e.message, cause: e.cause };
+  }
+  assert.fail("the property passed");
+}
+
+/** The error `run` rejects with (a property that refuses to run rejects with its refusal). */
+async function rejection(run: Promise<unknown>): Promise<Error> {
+  try {
+    await run;
+  } catch (e) {
+    assert.ok(e instanceof Error, String(e));
+    return e;
   }
   assert.fail("the property passed");
 }
@@ -94,12 +113,28 @@ Deno.test("an ordinary failure shrinks as pagerProperty's does, with the service
 
 Deno.test("guardedPagerProperty refuses what its worker cannot run, at once", () => {
   assert.throws(
+    // The type says so too (trial36 friction 10): services without serviceModule do not check.
+    // @ts-expect-error: serviceModule is required with services
     () => guardedPagerProperty(checkersOf("kernel+service"), { services: { mine: myService } }),
     /give serviceModule/,
   );
   assert.throws(
     () => guardedPagerProperty(() => [], {}),
     /the checkers must be a named set/,
+  );
+});
+
+// trial36 friction 4: the refusal of a service not held to its module's contract named
+// pagerProperty when the test had called guardedPagerProperty.
+Deno.test("guardedPagerProperty's refusal of a service not held to its module's contract names guardedPagerProperty", () => {
+  assert.throws(
+    () =>
+      guardedPagerProperty(checkersOf("kernel+service"), {
+        scenario: { services: [], customServices: ["mine"] },
+        services: { mine: chunkStore },
+        serviceModule: new URL("../case/testdata/userS35/chunkstore.ts", import.meta.url),
+      }),
+    /^Error: guardedPagerProperty: case\/testdata\/userS35\/chunkstore\.ts exports a contract, but services\.mine is not held to it/,
   );
 });
 
@@ -153,6 +188,162 @@ Deno.test("outside: guarded", async () => {
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 0, text);
     assert.match(text, /outside: guarded \.\.\. ok/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// trial36 friction 3: after a guarded hang the run's worker thread and its confirmation run's
+// spun in the user's test process until `deno test` ended (Deno 2.9.6 cannot stop a thread busy in
+// a loop: tools/busy_worker_terminate.ts), both cores of a 2-core machine for the rest of the
+// suite. A test allowed to run deno hosts the runs in a child process, killed after the hang: the
+// test process's CPU over 3 s after the failure (as tools/testdata/idle_probe.ts reads it) is ~0.
+// Without --allow-run the runs stay in-process, where the same read shows the threads spinning,
+// and the note says which.
+Deno.test("in another project, a guarded hang leaves no thread spinning when the test may run deno", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-guarded-spin-" });
+  try {
+    const mod = new URL("../mod.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      `${dir}/deno.json`,
+      JSON.stringify({ imports: { "fast-check": "npm:fast-check@4.11.0", "pagersim": mod } }),
+    );
+    // properties/testdata/trial35/spins.ts, importing pagersim by its mapped name.
+    await Deno.writeTextFile(
+      `${dir}/spins.ts`,
+      (await Deno.readTextFile(new URL("./testdata/trial35/spins.ts", import.meta.url)))
+        .replace('"../../../mod.ts"', '"pagersim"'),
+    );
+    await Deno.writeTextFile(
+      `${dir}/spins_test.ts`,
+      `import fc from "fast-check";
+import { checkersOf, guardedPagerProperty } from "pagersim";
+import spins from "./spins.ts";
+const cpu = () => {
+  const u = (Deno as unknown as { cpuUsage(): { user: number; system: number } }).cpuUsage();
+  return u.user + u.system;
+};
+Deno.test("outside: hang", async () => {
+  let report = "";
+  try {
+    await fc.assert(
+      guardedPagerProperty(checkersOf("kernel+service"), {
+        scenario: { services: [], customServices: ["mine"] },
+        services: { mine: spins },
+        serviceModule: new URL("./spins.ts", import.meta.url),
+        runTimeout: 1,
+        confirmTimeout: 2,
+      }),
+      { numRuns: 50, seed: 1 },
+    );
+  } catch (e) {
+    report = String((e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : e);
+  }
+  const t0 = cpu();
+  await new Promise((r) => setTimeout(r, 3000));
+  console.log(\`after-hang-cpu \${((cpu() - t0) / 1e6).toFixed(2)}\`);
+  console.log(report);
+});
+`,
+    );
+    const run = async (allow: string[]) => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["test", "--no-check", ...allow, "spins_test.ts"],
+        cwd: dir,
+        env: { NO_COLOR: "1" },
+      }).output();
+      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, text);
+      assert.match(text, /^signature: service-hang: no yield$/m, text);
+      const cpu = Number(/after-hang-cpu ([\d.]+)/.exec(text)?.[1]);
+      return { text, cpu };
+    };
+    const child = await run(["--allow-read", "--allow-run=deno"]);
+    assert.match(
+      child.text,
+      /the worker threads that never yielded \(the run's and its confirmation run's\) ended with the child process that ran them, killed$/m,
+    );
+    assert.ok(child.cpu < 0.3, `${child.cpu} CPU-s in the 3 s after the hang\n${child.text}`);
+    const inProcess = await run(["--allow-read"]);
+    assert.match(
+      inProcess.text,
+      /the worker threads that never yielded \(the run's and its confirmation run's\) spin on until the test process ends/,
+    );
+    // Two threads spinning: ~6 CPU-s on an idle machine, less on a loaded one (load ~6: 1.4).
+    assert.ok(inProcess.cpu > child.cpu + 0.5, `${inProcess.cpu} CPU-s in the 3 s after the hang`);
+    console.log(
+      `after the hang, 3 s: ${child.cpu} CPU-s (child process), ${inProcess.cpu} (in-process)`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// trial36 friction 2: the buggy function in services with the correct module as serviceModule (a
+// copy-paste slip) passed 300 runs: the worker ran the module's service, not the one given.
+Deno.test("a service that is not serviceModule's is refused before any case runs, naming both", async () => {
+  const property = (service: typeof blobPager) =>
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["blob"] },
+      services: { blob: withContract(service, blobContract) },
+      serviceModule: new URL("./testdata/trial36/blob_pager.ts", import.meta.url),
+    });
+  // Not a failing case (no counterexample, no shrinking): the assert rejects with the refusal.
+  const refused = await rejection(fc.assert(property(blobLostWake), { numRuns: 300, seed: 1 }));
+  assert.ok(refused instanceof TypeError, String(refused));
+  assert.equal(
+    refused.message,
+    "guardedPagerProperty: services.blob (function blobPager) is not the service of serviceModule " +
+      "properties/testdata/trial36/blob_pager.ts (its default export, function blobPager, another " +
+      "function of the same name): the cases run in a worker that imports serviceModule and runs " +
+      "its service, so the property would test that one, not services.blob. Name the module that " +
+      "exports services.blob as serviceModule (its default export, or `service`)",
+  );
+  // The module's own service (held to its contract, as the trial's test holds it) is not refused.
+  await fc.assert(property(blobPager), { numRuns: 10, seed: 1 });
+});
+
+// trial36 friction 5: a serviceModule that throws while loading failed with `Error:
+// guardedPagerProperty: SyntaxError: Unexpected token ...`, naming neither the module nor where.
+Deno.test("a service or kernel module that throws while loading is named, with where it threw", async () => {
+  const guarded = (options: Record<string, unknown>) =>
+    fc.assert(
+      guardedPagerProperty(checkersOf("kernel+service"), options as GuardedPropertyOptions),
+      { numRuns: 50, seed: 1 },
+    );
+  const blob = {
+    scenario: { services: [], customServices: ["blob"] },
+    services: { blob: withContract(blobPager, blobContract) },
+  };
+  const json = await rejection(guarded({ ...blob, serviceModule: trial36("load_throws.ts") }));
+  assert.equal(
+    json.message,
+    "guardedPagerProperty: serviceModule properties/testdata/trial36/load_throws.ts did not load: " +
+      "the module threw while loading, at properties/testdata/trial36/load_throws.ts:3:26: " +
+      `SyntaxError: Unexpected token '}', "{"chunks": [1, 2,}" is not valid JSON`,
+  );
+  const thrown = await rejection(guarded({ ...blob, serviceModule: trial36("load_throws2.ts") }));
+  assert.match(
+    thrown.message,
+    /^guardedPagerProperty: serviceModule properties\/testdata\/trial36\/load_throws2\.ts did not load: the module threw while loading, at properties\/testdata\/trial36\/load_throws2\.ts:4:\d+: Error: blob chunk table missing$/,
+  );
+  // A kernel variant's module is imported by the worker alone: its error says the same.
+  const kernel = await rejection(guarded({ kernelModule: trial36("load_throws2.ts") }));
+  assert.match(
+    kernel.message,
+    /^guardedPagerProperty: kernelModule properties\/testdata\/trial36\/load_throws2\.ts did not load: the module threw while loading, at properties\/testdata\/trial36\/load_throws2\.ts:4:\d+: Error: blob chunk table missing$/,
+  );
+  // A parse error: Deno's position (a module outside the working directory: its full path).
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-guarded-parse-" });
+  try {
+    await Deno.writeTextFile(`${dir}/bad.ts`, "export default 1;\nconst x = { a: 1,, };\n");
+    const parse = await rejection(guarded({ ...blob, serviceModule: `${dir}/bad.ts` }));
+    assert.match(
+      parse.message,
+      new RegExp(
+        `^guardedPagerProperty: serviceModule ${dir}/bad\\.ts did not load: syntax error at ${dir}/bad\\.ts:2:18: Unexpected token`,
+      ),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

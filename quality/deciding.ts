@@ -43,7 +43,10 @@ export const HOST_FILES: readonly string[] = [
   "fuzz/corpus_io.ts",
   "fuzz/orchestrate.ts",
   "fuzz/worker.ts",
+  "properties/_guarded_host.ts",
+  "properties/_guarded_runner.ts",
   "properties/_guarded_worker.ts",
+  "properties/_load_failure.ts",
   "properties/guarded_property.ts",
 ];
 

@@ -392,6 +392,11 @@ export interface BoundContract {
   readonly opens: { readonly open: OpenEntry; readonly close: CloseEntry } | null;
   /** The module the service was loaded from (`--service PATH`), for errors; absent otherwise. */
   readonly module?: string;
+  /**
+   * The function held to the contract: what was given to {@linkcode withContract}, itself
+   * unwrapped if it was held to one (`guardedPagerProperty` checks it is `serviceModule`'s).
+   */
+  readonly service: PagerService;
 }
 
 const BOUND = new WeakMap<PagerService, BoundContract>();
@@ -483,6 +488,7 @@ export function withContract(
       ? { open: entries.open, close: entries.close }
       : null,
     ...(entries.module !== undefined ? { module: entries.module } : {}),
+    service: BOUND.get(service)?.service ?? service,
   });
   return bound;
 }

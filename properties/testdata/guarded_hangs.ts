@@ -3,7 +3,9 @@
 // thread busy in a loop, tools/busy_worker_terminate.ts), which in the suite's process burned a
 // core for the rest of CI's covered run (tools/idle_cpu.ts read 9.9 CPU-s in its 5-s probe after
 // the file; session 36). A process of their own takes the threads with it when it ends. Not named
-// `_test.ts`: `deno task test` does not run it in-process.
+// `_test.ts`: `deno task test` does not run it in-process. (Since trial36 a property allowed to
+// run deno runs its cases in a child process it kills after a hang, as here with --allow-run; the
+// process of their own stays, for a property that takes the in-process worker.)
 import { strict as assert } from "node:assert";
 import fc from "npm:fast-check@4.11.0";
 import { guardedPagerProperty, GuardedPropertyFailure } from "../guarded_property.ts";
@@ -45,6 +47,11 @@ Deno.test("a service that never yields fails the guarded property with service-h
     /^pagersim: service-hang: no yield \(t\d+ at step \d+ never yielded, in the service's body \(the service function each service thread runs\) \(properties\/testdata\/trial35\/spins\.ts\): the run did not finish within --run-timeout 1s, nor when run again within --confirm-timeout 2s\)$/m,
   );
   assert.match(text, /^signature: service-hang: no yield$/m);
+  // Run with --allow-run: the cases ran in a child process, killed with both spinning threads.
+  assert.match(
+    text,
+    /the worker threads that never yielded \(the run's and its confirmation run's\) ended with the child process that ran them, killed$/m,
+  );
   assert.match(
     text,
     /^stuck: t\d+ "[^"]+" \(service\) never yielded at step \d+, running the service's body/m,
@@ -89,6 +96,24 @@ Deno.test("the hang's replay line runs as printed: repro stops the same thread a
   // The thread and step the property named.
   const named = /t(\d+) at step (\d+) never yielded/.exec(cause.message);
   assert.ok(named !== null);
+  // trial36 friction 6: the report's trace and decision count read as repro's do (it said
+  // `steps 0..12` and `decisions (12)` over a trace that ended at step 11, where repro said 11).
+  const [tid, step] = [Number(named[1]), Number(named[2])];
+  assert.match(cause.message, new RegExp(`^trace, steps \\d+\\.\\.${step - 1}:$`, "m"));
+  const counted = new RegExp(
+    `^decisions \\((\\d+) entries: (\\d+) up to step ${
+      step - 1
+    }, as repro counts them, and step ${step}'s pick of t${tid}\\): \\[`,
+    "m",
+  ).exec(cause.message);
+  assert.ok(counted !== null, cause.message);
+  assert.equal(Number(counted[1]), Number(counted[2]) + 1);
+  assert.match(replay, new RegExp(` --decisions (\\d+,){${Number(counted[1]) - 1}}\\d+ `));
+  assert.match(
+    out,
+    new RegExp(`^decision-list \\(${counted[2]} entr(y|ies), up to step ${step - 1}\\): `, "m"),
+  );
+  assert.match(out, new RegExp(`^steps: ${step - 1} `, "m"));
   assert.match(
     out,
     new RegExp(
