@@ -7,6 +7,8 @@
  * @module
  */
 
+import { isPagersimCode } from "../sim/variant_crash.ts";
+
 /**
  * A `file:` URL as the user reads it: relative to the working directory when inside it.
  *
@@ -27,7 +29,7 @@ function shown(url: string): string {
  * The reason `e`, thrown by an import of `module` (as the test gave it), in one line: `syntax
  * error at FILE:L:C: ...` (Deno's parse error), `the module threw while loading, at FILE:L:C:
  * Name: message` (an error thrown by the module's code, at its first frame in a file of the
- * user's: not one of pagersim's `properties/` files that imported it), or `Name: message`.
+ * user's: not pagersim's own, `isPagersimCode`), or `Name: message`.
  *
  * @example
  * ```ts ignore
@@ -49,9 +51,10 @@ export function moduleLoadFailure(
       first.slice("SyntaxError: ".length)
     }`;
   }
-  const own = new URL("./", import.meta.url).href;
+  // pagersim's own code by the commands' rule (case/store.ts loadFailure): its folders and
+  // mod.ts; a folder of the user's inside pagersim's tree is the user's.
   const frame = [...(e.stack ?? "").matchAll(/\(?(file:\/\/[^\s()]+?):(\d+):(\d+)\)?\s*$/gm)]
-    .find((f) => !f[1].startsWith(own) || f[1].slice(own.length).includes("/"));
+    .find((f) => !isPagersimCode(f[1]));
   const text = `${e.name}: ${first}`.replace(
     / in JSON at position (\d+) \(line (\d+) column (\d+)\)/,
     " in JSON at position $1 (line $2 column $3 of the text given to JSON.parse)",
