@@ -3,6 +3,7 @@
 import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
 import { counterexampleLine } from "./explore.ts";
+import { NIGHTLY } from "../tools/nightly.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const DIR = "case/testdata/userS25u";
@@ -14,43 +15,48 @@ const cli = (script: string, args: string[]) =>
 
 // The campaign's shrunk case starts the fair phase at step 1: explore searched 4 schedules and
 // called the lost wake-up it met there "0 preemptions", though the bug needs 3.
-Deno.test("explore of a campaign's shrunk case searches from step 400 with a note, and finds the planted lost wake-up at its real 3 preemptions", async () => {
-  const corpus = await Deno.makeTempDir({ prefix: "ux25_explore_" });
-  try {
-    const r = await cli("cli/explore.ts", [
-      "--scenario",
-      `${DIR}/lostwake_case.json`,
-      "--service",
-      `${DIR}/chunk_pool_lostwake.ts`,
-      "--preemptions",
-      "3",
-      "--workers",
-      "1",
-      "--corpus",
-      corpus,
-    ]);
-    assert.equal(r.code, 1, r.out + r.err);
-    assert.match(
-      r.out,
-      /^note: the scenario starts its fair liveness phase at step 1 \(a campaign's shrinking brings it forward\);.* explore searches it with liveness\.afterSteps 400/im,
-    );
-    assert.match(r.out, /^bound 2: 1235 schedules, 1495 distinct states, .*\(bound done\)$/m);
-    assert.match(r.out, /^counterexample: 3 preemptions, 9 steps$/m);
-    assert.match(r.out, /^signature: lost-wakeup:condvar queue nonempty$/m);
-    const replay = /^replay: deno task repro (\S+)$/m.exec(r.out);
-    assert.ok(replay !== null, r.out);
-    // The printed replay line works verbatim: the case records the scenario as searched.
-    const rp = await cli("cli/repro.ts", [replay[1]]);
-    assert.equal(rp.code, 0, rp.out + rp.err);
-    // The check and the signature the case is filed under (userS31a).
-    assert.match(
-      rp.out,
-      /^expected: invariant:answers-every-read \(signature lost-wakeup:condvar queue nonempty\): reproduced$/m,
-    );
-  } finally {
-    await Deno.remove(corpus, { recursive: true });
-  }
-});
+// Nightly (session 36: 10 s of CI, a 3-preemption search).
+Deno.test(
+  "explore of a campaign's shrunk case searches from step 400 with a note, and finds the planted lost wake-up at its real 3 preemptions",
+  { ignore: !NIGHTLY },
+  async () => {
+    const corpus = await Deno.makeTempDir({ prefix: "ux25_explore_" });
+    try {
+      const r = await cli("cli/explore.ts", [
+        "--scenario",
+        `${DIR}/lostwake_case.json`,
+        "--service",
+        `${DIR}/chunk_pool_lostwake.ts`,
+        "--preemptions",
+        "3",
+        "--workers",
+        "1",
+        "--corpus",
+        corpus,
+      ]);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(
+        r.out,
+        /^note: the scenario starts its fair liveness phase at step 1 \(a campaign's shrinking brings it forward\);.* explore searches it with liveness\.afterSteps 400/im,
+      );
+      assert.match(r.out, /^bound 2: 1235 schedules, 1495 distinct states, .*\(bound done\)$/m);
+      assert.match(r.out, /^counterexample: 3 preemptions, 9 steps$/m);
+      assert.match(r.out, /^signature: lost-wakeup:condvar queue nonempty$/m);
+      const replay = /^replay: deno task repro (\S+)$/m.exec(r.out);
+      assert.ok(replay !== null, r.out);
+      // The printed replay line works verbatim: the case records the scenario as searched.
+      const rp = await cli("cli/repro.ts", [replay[1]]);
+      assert.equal(rp.code, 0, rp.out + rp.err);
+      // The check and the signature the case is filed under (userS31a).
+      assert.match(
+        rp.out,
+        /^expected: invariant:answers-every-read \(signature lost-wakeup:condvar queue nonempty\): reproduced$/m,
+      );
+    } finally {
+      await Deno.remove(corpus, { recursive: true });
+    }
+  },
+);
 
 Deno.test("counterexampleLine says when the scenario's fair phase picked steps no preemption counts", () => {
   const cx = {

@@ -15,6 +15,7 @@
 import { strict as assert } from "node:assert";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { finals } from "./_final_states.ts";
+import { NIGHTLY } from "../tools/nightly.ts";
 
 const dir = new URL("./testdata/", import.meta.url);
 
@@ -36,28 +37,34 @@ const CASES: readonly (readonly [string, number, boolean])[] = [
 ];
 
 for (const [name, k, fewer] of CASES) {
-  Deno.test(`held requests: on ${name}, bound ${k}, resumed steps that hold no request reach the final states of no pruning`, () => {
-    const scenario = load(name);
-    const now = finals(scenario, {}, k);
-    const old = finals(scenario, { heldRequests: false }, k);
-    const all = finals(scenario, { reduction: false, stateHash: false }, k);
-    console.log(
-      `  ${name}, K=${k}: ${now.result.executions} executions, ${old.result.executions} with ` +
-        `the old rule, ${all.result.executions} with no pruning; ${all.states.size} final states`,
-    );
-    assert.equal(now.result.outcome, all.result.outcome);
-    assert.ok(sameSet(now.states, all.states), "the same final states as no pruning at all");
-    assert.ok(sameSet(old.states, all.states));
-    if (fewer) {
-      assert.ok(
-        now.result.executions < old.result.executions,
-        `${now.result.executions} < ${old.result.executions}`,
+  // fault_resumed at bound 1 nightly (session 36: 15 s of CI); bound 0 shows the saving in CI.
+  const ignore = name === "fault_resumed" && k === 1 && !NIGHTLY;
+  Deno.test(
+    `held requests: on ${name}, bound ${k}, resumed steps that hold no request reach the final states of no pruning`,
+    { ignore },
+    () => {
+      const scenario = load(name);
+      const now = finals(scenario, {}, k);
+      const old = finals(scenario, { heldRequests: false }, k);
+      const all = finals(scenario, { reduction: false, stateHash: false }, k);
+      console.log(
+        `  ${name}, K=${k}: ${now.result.executions} executions, ${old.result.executions} with ` +
+          `the old rule, ${all.result.executions} with no pruning; ${all.states.size} final states`,
       );
-    } else {
-      assert.ok(
-        now.result.executions <= old.result.executions,
-        `${now.result.executions} <= ${old.result.executions}`,
-      );
-    }
-  });
+      assert.equal(now.result.outcome, all.result.outcome);
+      assert.ok(sameSet(now.states, all.states), "the same final states as no pruning at all");
+      assert.ok(sameSet(old.states, all.states));
+      if (fewer) {
+        assert.ok(
+          now.result.executions < old.result.executions,
+          `${now.result.executions} < ${old.result.executions}`,
+        );
+      } else {
+        assert.ok(
+          now.result.executions <= old.result.executions,
+          `${now.result.executions} <= ${old.result.executions}`,
+        );
+      }
+    },
+  );
 }

@@ -5,6 +5,7 @@
 import { strict as assert } from "node:assert";
 import { readCaseFile } from "../case/store.ts";
 import { DENO, FUZZ, run, summaryOf } from "./testdata/fuzz_cli.ts";
+import { NIGHTLY } from "../tools/nightly.ts";
 
 /**
  * Whether this test process runs under V8 coverage: `deno task coverage`, or
@@ -75,57 +76,63 @@ Deno.test("a service that never yields: the campaign ends within --seconds plus 
 // A worker at its heap limit goes silent: the clock stops it, and how far the process grew by
 // then is timing. userS25's campaign signed such a stop out-of-memory and its replay a hang; now
 // both sign the hang, and the growth is a note.
-Deno.test("a service that allocates without bound in one step: service-hang, the campaign goes on, and repro signs it the same", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "pagersim-oom-" });
-  try {
-    const r = await run([
-      ...FUZZ,
-      "--service",
-      "fuzz/testdata/allocating_service.ts",
-      // A count, not --seconds: how many runs fit in a time depends on the machine's load.
-      "--runs",
-      "15",
-      "--run-timeout",
-      "2",
-      // Each stopped run is run again, alone, up to the confirmation limit (by default ten run
-      // limits: 20 s each, most of this test's time): a short limit tests the same.
-      "--confirm-timeout",
-      "2",
-      "--memory",
-      "96",
-      "--workers",
-      "1",
-      "--seed",
-      "5",
-      "--corpus",
-      dir,
-      "--json",
-    ]);
-    assert.equal(r.code, 1, r.err);
-    const s = summaryOf(r.out);
-    assert.deepEqual(s.findings.map((f) => f.signature), ["service-hang: no yield"]);
-    const hang = s.findings[0];
-    assert.ok(
-      s.runs > s.stopped,
-      `runs go on after a stopped one: ${s.runs} runs, ${s.stopped} stopped`,
-    );
-    assert.ok(s.rssMiB.max < 1024, `the process stayed small: ${s.rssMiB.max.toFixed(0)} MiB`);
-    assert.equal((await readCaseFile(hang.file)).expected, "service-hang");
-    const replay = await run([
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "cli/repro.ts",
-      hang.file,
-      "--trace",
-      "none",
-    ]);
-    assert.equal(replay.code, 0, replay.out + replay.err);
-    assert.match(replay.out, /^expected: service-hang: reproduced$/m);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+// Nightly (session 36: 10 s of CI): in CI, cli/heap_hog_test.ts and cli/explore_hostile_test.ts
+// run services that allocate without bound through the same watchdog.
+Deno.test(
+  "a service that allocates without bound in one step: service-hang, the campaign goes on, and repro signs it the same",
+  { ignore: !NIGHTLY },
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "pagersim-oom-" });
+    try {
+      const r = await run([
+        ...FUZZ,
+        "--service",
+        "fuzz/testdata/allocating_service.ts",
+        // A count, not --seconds: how many runs fit in a time depends on the machine's load.
+        "--runs",
+        "15",
+        "--run-timeout",
+        "2",
+        // Each stopped run is run again, alone, up to the confirmation limit (by default ten run
+        // limits: 20 s each, most of this test's time): a short limit tests the same.
+        "--confirm-timeout",
+        "2",
+        "--memory",
+        "96",
+        "--workers",
+        "1",
+        "--seed",
+        "5",
+        "--corpus",
+        dir,
+        "--json",
+      ]);
+      assert.equal(r.code, 1, r.err);
+      const s = summaryOf(r.out);
+      assert.deepEqual(s.findings.map((f) => f.signature), ["service-hang: no yield"]);
+      const hang = s.findings[0];
+      assert.ok(
+        s.runs > s.stopped,
+        `runs go on after a stopped one: ${s.runs} runs, ${s.stopped} stopped`,
+      );
+      assert.ok(s.rssMiB.max < 1024, `the process stayed small: ${s.rssMiB.max.toFixed(0)} MiB`);
+      assert.equal((await readCaseFile(hang.file)).expected, "service-hang");
+      const replay = await run([
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "cli/repro.ts",
+        hang.file,
+        "--trace",
+        "none",
+      ]);
+      assert.equal(replay.code, 0, replay.out + replay.err);
+      assert.match(replay.out, /^expected: service-hang: reproduced$/m);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
 
 for (const [kind, file] of [["async", "async_service"], ["plain", "plain_service"]]) {
   Deno.test(`a ${kind} function as a service is one error line, not a finding per run`, async () => {
