@@ -43,9 +43,10 @@ unmutated (properties/dirty_state_mutants_test.ts; CI runs 10), the lock-order s
 services/sync_test.ts up to two preemptions (CI: one, within which the inversion is found), the
 10,000 PCT runs of sim/virtual_time_test.ts (CI: 2,000), the README's fxfs_pager sample summary
 against its command's 10,000 runs (cli/readme_summary_test.ts; CI checks its shape), the determinism lint test that deno task check already runs in CI,
-and six end-to-end tests CI leaves out for time, each beside a faster one it runs (session 36: another project's kernel
+and nine end-to-end tests CI leaves out for time, each beside a faster one it runs (session 36: another project's kernel
 variant, a campaign's unbounded allocation, a 3-preemption explore of a shrunk case, a known signature at a copy's path,
-repro of a never-yielding service, the held-requests oracle at bound 1). Arguments go to deno test.`,
+repro of a never-yielding service, the held-requests oracle at bound 1, a changed module's --current-code and corpus
+accept, the fxfs port's campaign without its barrier, sim's confirmation of a slow run). Arguments go to deno test.`,
   "nightly:programs": `usage: deno task nightly:programs [--filter TEXT] [deno test options]
 
 Program fuzzing hunting each seeded kernel mutant with seeds 1-5 (zoo/mutants_test.ts; up
