@@ -59,6 +59,7 @@ import { KINDS } from "./kinds.ts";
 import { nearest } from "../scenario/nearest.ts";
 import { type Replay, replayWith } from "./replay.ts";
 import { signatureOf } from "../properties/signature.ts";
+import { localSpecifiers } from "../properties/service_source.ts";
 import { signProgramVerdict } from "../program/signature.ts";
 import { isPagersimCode, PAGERSIM_PARTS } from "../sim/variant_crash.ts";
 
@@ -785,18 +786,6 @@ const OWN = PAGERSIM_PARTS;
 /** The package root of pagersim itself (this module is `case/store.ts` in it). */
 const PAGERSIM = resolve(dirname(fromFileUrl(import.meta.url)), "..");
 
-/** Relative and `file:` specifiers of a module's static and dynamic imports and re-exports. */
-function specifiers(text: string): string[] {
-  const out: string[] = [];
-  const re =
-    /\b(?:import|export)\s[^;'"]*?\bfrom\s*["']([^"']+)["']|\bimport\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)/g;
-  for (const m of text.matchAll(re)) {
-    const spec = m[1] ?? m[2] ?? m[3];
-    if (spec.startsWith("./") || spec.startsWith("../") || spec.startsWith("file:")) out.push(spec);
-  }
-  return out;
-}
-
 /**
  * The user's modules `entry` imports, followed through relative specifiers
  * inside the project tree `root`, leaving out pagersim's own modules (and
@@ -815,7 +804,7 @@ async function userImports(entry: string, root: string): Promise<string[]> {
     } catch {
       continue;
     }
-    for (const spec of specifiers(text)) {
+    for (const spec of localSpecifiers(text)) {
       const target = spec.startsWith("file:") ? fromFileUrl(spec) : resolve(dirname(at), spec);
       const real = await Deno.realPath(target).catch(() => null);
       if (real === null || seen.has(real) || !inside(root, real) || own(real)) continue;

@@ -268,8 +268,18 @@ export function definedIn(fnText: string, source: string): boolean {
   return false;
 }
 
-/** Relative and `file:` specifiers a module's text imports or re-exports from. */
-function localSpecifiers(text: string): string[] {
+/**
+ * Relative and `file:` specifiers of a module's static and dynamic imports and re-exports, read
+ * from its text (case/store.ts walks a service's own modules with it too).
+ *
+ * @example
+ * ```ts
+ * import { localSpecifiers } from "./service_source.ts";
+ * const text = 'import { a } from "./a.ts";\nexport * from "../b.ts";\nimport fc from "npm:fast-check";';
+ * console.assert(localSpecifiers(text).join() === "./a.ts,../b.ts");
+ * ```
+ */
+export function localSpecifiers(text: string): string[] {
   const out: string[] = [];
   const re =
     /\b(?:import|export)\s[^;'"]*?\bfrom\s*["']([^"']+)["']|\bimport\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)/g;
