@@ -26,3 +26,29 @@ export async function denoOutput(
   const text = new TextDecoder();
   return { code: o.code, out: text.decode(o.stdout), err: text.decode(o.stderr) };
 }
+
+/**
+ * Test support: runs `line` in `sh -c` in `cwd`, as a user pasting a printed command would, and
+ * returns its exit code and its stdout and stderr together (the replay-line tests each had a copy).
+ *
+ * @example
+ * ```ts
+ * import { shellOutput } from "./_deno_output.ts";
+ * const r = await shellOutput("echo pasted; exit 3", ".");
+ * if (r.code !== 3 || r.out !== "pasted\n") throw new Error(r.out);
+ * ```
+ */
+export async function shellOutput(
+  line: string,
+  cwd: string,
+): Promise<{ code: number; out: string }> {
+  const o = await new Deno.Command("sh", {
+    args: ["-c", line],
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  const text = new TextDecoder();
+  return { code: o.code, out: text.decode(o.stdout) + text.decode(o.stderr) };
+}

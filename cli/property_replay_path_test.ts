@@ -2,6 +2,7 @@
 // path a user pastes from the project root (a user trial got an absolute path), and works as
 // printed: the line is handed to a shell verbatim, from the root and from a subdirectory, with
 // the contract the test held the service to when it held it to one (--contract-json).
+import { shellOutput } from "./_deno_output.ts";
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { checkersOf } from "../case/kinds.ts";
@@ -11,21 +12,6 @@ import { pasteablePath } from "../properties/failure_report.ts";
 import { withContract } from "../scenario/service_contract.ts";
 
 const root = new URL("../", import.meta.url).pathname;
-
-/** Runs `line` in a shell in `cwd`, as a user pasting it would. */
-async function shell(line: string, cwd: string): Promise<{ code: number; out: string }> {
-  const o = await new Deno.Command("sh", {
-    args: ["-c", line],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  return {
-    code: o.code,
-    out: new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr),
-  };
-}
 
 Deno.test("a property's replay line names the service relative to the project root and runs verbatim", async () => {
   const { default: lossy } = await import("../fuzz/testdata/lossy_service.ts");
@@ -48,7 +34,7 @@ Deno.test("a property's replay line names the service relative to the project ro
   const line = /^replay: (.+)$/m.exec(failure.message)![1];
   assert.match(line, / --service 'fuzz\/testdata\/lossy_service\.ts' /, line);
   for (const cwd of [root, `${root}examples`]) {
-    const r = await shell(line, cwd);
+    const r = await shellOutput(line, cwd);
     assert.equal(r.code, 1, `${cwd}: ${line}\n${r.out}`);
     assert.equal(/^verdict: (.+)$/m.exec(r.out)?.[1], describeVerdict(failure.result.verdict));
     assert.match(r.out, new RegExp(`^trace-hash: ${failure.result.run.traceHash}$`, "m"));
@@ -76,19 +62,19 @@ Deno.test("a property over a service the test holds to another contract than its
   assert.ok(failure !== null, "the lossy service was not caught");
   const line = /^replay: (.+)$/m.exec(failure.message)![1];
   assert.match(line, / --contract-json '\{[^']*"threads":\{"min":1,"max":1\}/, line);
-  const r = await shell(line, root);
+  const r = await shellOutput(line, root);
   assert.equal(r.code, 1, `${line}\n${r.out}`);
   assert.equal(/^verdict: (.+)$/m.exec(r.out)?.[1], describeVerdict(failure.result.verdict));
   assert.match(r.out, new RegExp(`^trace-hash: ${failure.result.run.traceHash}$`, "m"));
   // Without the flag the module's own contract holds, and refuses the scenario.
-  const bare = await shell(line.replace(/ --contract-json '[^']*'/, ""), root);
+  const bare = await shellOutput(line.replace(/ --contract-json '[^']*'/, ""), root);
   assert.equal(bare.code, 2, bare.out);
   assert.match(bare.out, /threads/);
 });
 
 Deno.test("a bad --contract-json exits 2 with one line naming the field", async () => {
   for (const command of ["repro", "sim"]) {
-    const r = await shell(
+    const r = await shellOutput(
       `deno task -q ${command} --service fuzz/testdata/lossy_service.ts --seed 0 ` +
         `--contract-json '{"threads":{"min":1,"max":"two"}}'`,
       root,
@@ -96,7 +82,7 @@ Deno.test("a bad --contract-json exits 2 with one line naming the field", async 
     assert.equal(r.code, 2, r.out);
     assert.match(r.out, /^error: --contract-json: contract\.threads\.max: [^\n]*\n?$/, r.out);
   }
-  const json = await shell(
+  const json = await shellOutput(
     `deno task -q repro --service fuzz/testdata/lossy_service.ts --seed 0 --contract-json '{'`,
     root,
   );

@@ -5,6 +5,7 @@
 // ZX_ERR_OUT_OF_RANGE`), and its printed `replay:` line exited 2, `out of the contract`. Now the
 // property refuses at construction, naming `withContract`; held to the contract, its replay line
 // runs as printed.
+import { shellOutput } from "./_deno_output.ts";
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { checkersOf } from "../case/kinds.ts";
@@ -16,21 +17,6 @@ import chunkStorePartial from "../case/testdata/userS35/chunkstore_partial.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const module = (name: string) => new URL(`../case/testdata/userS35/${name}`, import.meta.url);
-
-/** Runs `line` in a shell in `cwd`, as a user pasting it would. */
-async function shell(line: string, cwd: string): Promise<{ code: number; out: string }> {
-  const o = await new Deno.Command("sh", {
-    args: ["-c", line],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  return {
-    code: o.code,
-    out: new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr),
-  };
-}
 
 Deno.test("a property over a module's service not held to the contract the module exports is refused at construction", () => {
   assert.throws(
@@ -81,7 +67,7 @@ Deno.test("held to its module's contract, the trial's property passes the correc
   assert.ok(failure !== null, "the partial-supply store passed 200 runs");
   const line = /^replay: (.+)$/m.exec(failure.message)![1];
   assert.match(line, / --service 'case\/testdata\/userS35\/chunkstore_partial\.ts' /, line);
-  const r = await shell(line, root);
+  const r = await shellOutput(line, root);
   assert.doesNotMatch(r.out, /out of the contract/);
   assert.equal(r.code, 1, `${line}\n${r.out}`);
   assert.equal(/^verdict: (.+)$/m.exec(r.out)?.[1], describeVerdict(failure.result.verdict));
