@@ -61,7 +61,8 @@ import { type Replay, replayWith } from "./replay.ts";
 import { signatureOf } from "../properties/signature.ts";
 import { localSpecifiers } from "../properties/service_source.ts";
 import { signProgramVerdict } from "../program/signature.ts";
-import { isPagersimCode, PAGERSIM_PARTS } from "../sim/variant_crash.ts";
+import { PAGERSIM_PARTS } from "../sim/variant_crash.ts";
+import { loadFailure as sharedLoadFailure } from "../sim/load_failure.ts";
 
 /**
  * A case file or module that cannot be used: one clear message, no stack trace needed.
@@ -915,52 +916,18 @@ async function importModule(
   }
 }
 
-/** A file URL's path as the user reads it: relative to the working directory if under it. */
-function shownPath(url: string): string {
-  const file = fromFileUrl(url);
-  const rel = relative(Deno.cwd(), file);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
-}
-
 /**
- * Why a module did not load, in one line that says where: a syntax error at Deno's position
- * (`syntax error at bad/m8.ts:1:32: Unexpected token ...`), an error thrown while the module ran at
- * the first frame of the stack in the user's code, not pagersim's (`the module threw while
- * loading, at bad/m3b.ts:3:9: Error: blob index missing`); a JSON.parse position reads as the
- * parsed text's, not the source's (userS23b took `(line 1 column 2)` for a position in m3.ts).
+ * Why a module did not load, in one line that says where (`sim/load_failure.ts`, the wording the
+ * guarded property shares), with paths relative to the working directory.
  *
  * @example
  * ```ts ignore
  * loadFailure(await import("./m3b.ts").catch((e) => e));
+ * // "the module threw while loading, at bad/m3b.ts:3:9: Error: blob index missing"
  * ```
  */
 export function loadFailure(e: unknown): string {
-  if (!(e instanceof Error)) return `the module threw ${String(e)} while loading`;
-  const first = e.message.split("\n")[0];
-  // Deno reports a parse error as a TypeError whose message ends with the position.
-  const syntax = /^(?:SyntaxError: )(.*)$/.exec(first);
-  const at = [...e.message.matchAll(/^\s+at (file:\/\/\S+?):(\d+):(\d+)\s*$/gm)].at(-1);
-  if (syntax !== null && at !== undefined) {
-    return `syntax error at ${shownPath(at[1])}:${at[2]}:${at[3]}: ${syntax[1]}`;
-  }
-  const frames = [...(e.stack ?? "").matchAll(/\(?(file:\/\/[^\s()]+?):(\d+):(\d+)\)?\s*$/gm)];
-  // pagersim's own code is its folders' (isPagersimCode), not all under its root: README places
-  // a service in the tree (`myfs/pager.ts`), and trial36's `blobfs/` lost its file:line. No frame
-  // of the user's (an import that does not resolve, "Module not found"): the error is the
-  // module's, not the line of pagersim that imported it (userS24k was shown store.ts:749).
-  const user = frames.find((f) => !isPagersimCode(f[1]));
-  const text = `${e.name}: ${first}`.replace(
-    / in JSON at position (\d+) \(line (\d+) column (\d+)\)/,
-    " in JSON at position $1 (line $2 column $3 of the text given to JSON.parse)",
-  );
-  const bare = /^TypeError: Import "(pagersim[^"]*)" not a dependency/.exec(text);
-  if (user === undefined && bare !== null) {
-    return `${text.split(" from ")[0]}: map "${bare[1]}" in the imports of your deno.json ` +
-      `(README, "In another project")`;
-  }
-  return user === undefined
-    ? text
-    : `the module threw while loading, at ${shownPath(user[1])}:${user[2]}:${user[3]}: ${text}`;
+  return sharedLoadFailure(e, Deno.cwd());
 }
 
 /**
