@@ -25,6 +25,7 @@ import { type ConformanceOptions, type Outcome, Report } from "../conformance/ru
 import type { RowWorkerData } from "./_conformance_worker.ts";
 import { hangSignature } from "../properties/signature.ts";
 import { neverYielded } from "../sim/stuck.ts";
+import { isPagersimCode } from "../sim/variant_crash.ts";
 import { confirmLimit, confirms, type GuardLimits, limitWords } from "./_guard.ts";
 import { parentConfigFlags } from "../case/config_flags.ts";
 
@@ -163,8 +164,10 @@ export class RowsLoadError extends Error {
   override name = "RowsLoadError";
 }
 
-/** The project root, with its trailing slash (a failing file under it is pagersim's own). */
+/** The project root, with its trailing slash (a failing file in its folders is pagersim's own). */
 const ROOT = new URL("../", import.meta.url).pathname;
+/** The same root as a `file:` URL, where {@linkcode isPagersimCode} judges a path under a root. */
+const OWN_URL = new URL("../", import.meta.url).href;
 
 /**
  * One line for a row runner that failed to load, from what Deno printed of the error (ANSI
@@ -181,6 +184,9 @@ const ROOT = new URL("../", import.meta.url).pathname;
  *   loadFailureLine(err, "/elsewhere/pagersim/") ===
  *     "pagersim failed to load: /elsewhere/pagersim/program/run.ts:2:21: SyntaxError: Unexpected token",
  * );
+ * // A kernel variant in a user's folder of that tree is the user's.
+ * const mine = err.replace("program/run.ts", "myk/variant.ts");
+ * console.assert(loadFailureLine(mine, "/elsewhere/pagersim/").startsWith("the row runner failed to load: "));
  * ```
  */
 export function loadFailureLine(text: string, root: string = ROOT): string {
@@ -195,7 +201,10 @@ export function loadFailureLine(text: string, root: string = ROOT): string {
     : path.startsWith(`${Deno.cwd()}/`)
     ? path.slice(Deno.cwd().length + 1)
     : path;
-  const who = path === null || path.startsWith(root)
+  // pagersim's own by isPagersimCode's rule: under the root and in one of its folders, not a
+  // user's folder in the tree (a kernel variant in `myk/`, as README places one) or testdata.
+  const who = path === null ||
+      (path.startsWith(root) && isPagersimCode(new URL(path.slice(root.length), OWN_URL).href))
     ? "pagersim failed to load"
     : "the row runner failed to load";
   return `${who}: ${shown !== null ? `${shown}:${at?.[2]}:${at?.[3]}: ` : ""}${

@@ -138,4 +138,11 @@ Deno.test("runRowsIsolated: a row runner that fails to load is one error, no row
     ),
     /^pagersim failed to load: (.*\/)?program\/run\.ts:7:3: SyntaxError: Unexpected token$/,
   );
+  // A variant in a user's folder of the tree (README's `myk/`) or a fixture is the user's.
+  for (const file of ["myk/variant.ts", "cli/testdata/variant.ts"]) {
+    assert.match(
+      loadFailureLine(`error: SyntaxError: Unexpected token\n    at file://${root}${file}:7:3\n`),
+      new RegExp(`^the row runner failed to load: (.*/)?${file.replace(".", "\\.")}:7:3: `),
+    );
+  }
 });
