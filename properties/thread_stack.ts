@@ -7,10 +7,7 @@
  * @module
  */
 
-import { PAGERSIM_PARTS } from "../sim/variant_crash.ts";
-
-/** pagersim's library folders: its parts but mod.ts (quality/deciding.ts `LIBRARY_DIRS`). */
-const LIBRARY_DIRS: readonly string[] = PAGERSIM_PARTS.filter((p) => p !== "mod.ts");
+import { isPagersimPath } from "../sim/variant_crash.ts";
 
 /** Frames of the scheduler that steps a thread: every thread's stack ends in them. */
 const SCHEDULER = new URL("../sim/world.ts", import.meta.url).href;
@@ -19,16 +16,14 @@ const SCHEDULER = new URL("../sim/world.ts", import.meta.url).href;
 const OWN = new URL("../", import.meta.url).href;
 
 /**
- * Whether a stack line is a frame of pagersim's own library: in this tree, in one of its
- * folders ({@linkcode LIBRARY_DIRS}) or mod.ts, outside `testdata/` (a user's folder of a clone,
- * `blobfs/`, and examples/ are users' code, as the determinism lint reads them).
+ * Whether a stack line is a frame of pagersim's own library: in this tree and pagersim's by
+ * `isPagersimPath` (a user's folder of a clone, `blobfs/`, examples/ and testdata/ are users'
+ * code, as the determinism lint reads them).
  */
 function ownFrame(line: string): boolean {
   const at = line.indexOf(OWN);
   if (at < 0) return false;
-  const rel = line.slice(at + OWN.length).replace(/:\d+:\d+\)?\s*$/, "").split("/");
-  if (rel.includes("testdata")) return false;
-  return rel.length === 1 ? rel[0] === "mod.ts" : LIBRARY_DIRS.includes(rel[0]);
+  return isPagersimPath(line.slice(at + OWN.length).replace(/:\d+:\d+\)?\s*$/, ""));
 }
 
 /**

@@ -23,7 +23,8 @@
 
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DECIDING_DIRS, HOST_FILES, LIBRARY_DIRS } from "./deciding.ts";
+import { DECIDING_DIRS, HOST_FILES } from "./deciding.ts";
+import { isPagersimPath } from "../sim/variant_crash.ts";
 import { HOST_LIB, HOST_LIB_NAME } from "./host_lib.ts";
 import type TS from "npm:typescript@6.0.3";
 
@@ -1099,7 +1100,8 @@ function displayPath(path: string): string {
 /**
  * Whether `file` (absolute) is pagersim's own library module: it lies in this project
  * (`root`) or another pagersim checkout (the user's import map may name one), in one of
- * {@linkcode LIBRARY_DIRS} or at mod.ts, and in no `testdata/` folder.
+ * its folders (quality/deciding.ts `LIBRARY_DIRS`) or at mod.ts, and in no `testdata/` or
+ * `examples/` folder (`isPagersimPath`, the rule every loader and stack reader uses).
  *
  * @example
  * ```ts
@@ -1112,9 +1114,7 @@ function displayPath(path: string): string {
 export function isPagersimLibrary(file: string, root: string = projectRoot()): boolean {
   const checkout = file.startsWith(`${root}/`) ? root : pagersimCheckoutOf(file);
   if (checkout === null) return false;
-  const rel = file.slice(checkout.length + 1).split("/");
-  if (rel.includes("testdata")) return false;
-  return rel.length === 1 ? rel[0] === "mod.ts" : LIBRARY_DIRS.includes(rel[0]);
+  return isPagersimPath(file.slice(checkout.length + 1));
 }
 
 /**

@@ -40,14 +40,34 @@ export const PAGERSIM_PARTS: readonly string[] = [
 /** pagersim's own tree, as a `file:` URL prefix. */
 const OWN_URL = new URL("../", import.meta.url).href;
 
+/**
+ * Whether a path inside a pagersim checkout (relative to its root, `/`-separated) is pagersim's
+ * own code: mod.ts, or a file in one of {@linkcode PAGERSIM_PARTS}' folders outside any
+ * `testdata/` or `examples/` folder. The one rule behind {@linkcode isPagersimCode}, the thread
+ * stacks' frames (`properties/thread_stack.ts`) and the determinism lint's library
+ * (`quality/determinism_lint.ts` `isPagersimLibrary`).
+ *
+ * @example
+ * ```ts
+ * import { isPagersimPath } from "./variant_crash.ts";
+ * console.assert(isPagersimPath("mod.ts") && isPagersimPath("kernel/kernel.ts"));
+ * console.assert(!isPagersimPath("blobfs/pager.ts") && !isPagersimPath("helper.ts"));
+ * console.assert(!isPagersimPath("case/testdata/u/svc.ts") && !isPagersimPath("kernel"));
+ * ```
+ */
+export function isPagersimPath(rel: string): boolean {
+  if (/(^|\/)(testdata|examples)\//.test(rel)) return false;
+  const parts = rel.split("/");
+  if (parts.length === 1) return parts[0] === "mod.ts";
+  return parts[0] !== "mod.ts" && PAGERSIM_PARTS.includes(parts[0]);
+}
+
 /** Whether a `file:` URL is pagersim's own code, and whether it is its kernel model's. */
 function ownership(url: string): "kernel" | "own" | "user" {
   if (!url.startsWith(OWN_URL)) return "user";
   const rel = url.slice(OWN_URL.length);
-  if (/(^|\/)(testdata|examples)\//.test(rel)) return "user";
-  const part = rel.split("/")[0];
-  if (!PAGERSIM_PARTS.includes(part)) return "user";
-  return part === "kernel" ? "kernel" : "own";
+  if (!isPagersimPath(rel)) return "user";
+  return rel.startsWith("kernel/") ? "kernel" : "own";
 }
 
 /**
