@@ -39,7 +39,7 @@ Deno.test("blame29 tinyfs: a failed supply to another pager's VMO with the same 
   assert.equal(signScenarioRun(run), "lost-wakeup:condvar queue nonempty");
   assert.match(
     message(run),
-    /; parked holding a packet: t4 "tinyfs\.supplier" waits on futex 0x[0-9a-f]+ \(condvar queue nonempty\), handed a packet by t3 "p1\.svc"/,
+    /; parked holding a packet: t4 "tinyfs\.supplier" waits on futex 0x[0-9a-f]+ \(condvar queue nonempty\), never woken for a packet t3 "p1\.svc" handed off/,
   );
 });
 

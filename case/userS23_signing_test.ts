@@ -81,7 +81,7 @@ Deno.test("userS23 lost wake-up: W3 of a writeback handed through the condvar si
   );
   assert.match(
     message,
-    /^W3: .*; parked holding a packet: .*\(condvar queue nonempty\), handed a packet by t1 "p0\.svc"/,
+    /^W3: .*; parked holding a packet: .*\(condvar queue nonempty\), never woken for a packet t1 "p0\.svc" handed off/,
   );
   assert.equal(signature, LOST_WAKEUP);
 });

@@ -144,6 +144,6 @@ Deno.test("userS24: a case's description keeps who is parked and on what", async
   }, QUEUE).description;
   assert.match(
     clipDetail(d),
-    /…; parked holding a packet: t2 "chunk-worker-1" waits on futex 0x40000004 \(condvar queue nonempty\), handed a packet by t1 "p0\.svc" & t3 .*…$/,
+    /…; parked holding a packet: t2 "chunk-worker-1" waits on futex 0x40000004 \(condvar queue nonempty\), never woken for a packet t1 "p0\.svc" handed off & t3 .*…$/,
   );
 });

@@ -39,7 +39,7 @@ Deno.test("userS28s fs_a2: a failed OP_DIRTY that answered another (DIRTY) reque
   assert.doesNotMatch(message(run), /failed answer/);
   assert.match(
     message(run),
-    /; parked holding a packet: t2 "worker-a1" waits on futex 0x[0-9a-f]+ \(condvar queue nonempty\), handed a packet by t1 "p0\.svc"/,
+    /; parked holding a packet: t2 "worker-a1" waits on futex 0x[0-9a-f]+ \(condvar queue nonempty\), never woken for a packet t1 "p0\.svc" handed off/,
   );
   // The other 132 runs' case signs the same.
   const other = await replayed("lost-wakeup-condvar-queue-nonempty-fs-a2-73a6ff64.json");

@@ -330,7 +330,9 @@ function requestKey(vmo: number, id: number): number {
  * variable signs). Handed packets beyond the workers that left the queue's
  * wait were never taken: nobody was woken for them (a receiver's signal that
  * found no waiter, a worker that waits without checking the queue first), and
- * the workers parked on the queue's condition variable are named. While a
+ * the workers parked on the queue's condition variable are named, `..., never
+ * woken for a packet t1 "fs.svc" handed off` (trial36: both read "handed a
+ * packet" before, as if each held one). While a
  * service thread can still run (a worker serving the packet as a request times
  * out) a hand-off names nobody. Nor does one through a condition variable
  * whose every hand-off was followed by a look of its own (a worker taking the
@@ -774,7 +776,7 @@ export class PacketHolders {
     return false;
   }
 
-  #parked(world: World): { node: WaitNode; by?: number }[] {
+  #parked(world: World): { node: WaitNode; handed?: Handed }[] {
     const graph = waitForGraph(world);
     const handed = new Map<number, { by: number; count: number }>();
     for (const [futex, requests] of this.#handed) {
@@ -788,11 +790,11 @@ export class PacketHolders {
       this.#futexWaiters,
       (futex) => this.#everyHandoffWoke(futex),
     );
-    const out: { node: WaitNode; by?: number }[] = [];
+    const out: { node: WaitNode; handed?: Handed }[] = [];
     for (const n of graph) {
       if (condvarWait(world, n) === null) continue;
       if (this.#holding.has(n.tid) || this.#holdsUnanswered(n.tid)) out.push({ node: n });
-      else if (handedTo.has(n.tid)) out.push({ node: n, by: handedTo.get(n.tid) });
+      else if (handedTo.has(n.tid)) out.push({ node: n, handed: handedTo.get(n.tid) });
     }
     return out;
   }
@@ -867,14 +869,24 @@ function servicesIdle(world: World): boolean {
  * and the workers parked on the queue's condition variable are the ones they were handed to.
  * Returns each thread to name, parked on a condition variable, with who handed it a packet.
  */
+/**
+ * A service thread a packet was handed to: `by` handed it off (woke the queue's condition variable
+ * holding it), and the thread `took` it (it left the queue's wait and is parked on another
+ * condition variable) or was never woken for it (still parked on the queue's).
+ */
+interface Handed {
+  readonly by: number;
+  readonly took: boolean;
+}
+
 function handedHolders(
   world: World,
   graph: readonly WaitNode[],
   handed: ReadonlyMap<number, { readonly by: number; readonly count: number }>,
   workers: ReadonlyMap<number, ReadonlySet<number>>,
   everyHandoffWoke: (futex: number) => boolean = () => false,
-): Map<number, number> {
-  const out = new Map<number, number>();
+): Map<number, Handed> {
+  const out = new Map<number, Handed>();
   if (handed.size === 0 || !servicesIdle(world)) return out;
   const condvar = new Map<number, number>(); // tid -> the condvar futex it is parked on
   for (const n of graph) {
@@ -890,11 +902,11 @@ function handedHolders(
     ).sort((a, b) => a - b);
     // Left the queue's wait: each took a packet (parked or not: a suspended one holds it too).
     const took = mine.filter((t) => condvar.get(t) !== futex);
-    for (const t of took) if (condvar.has(t)) out.set(t, by);
+    for (const t of took) if (condvar.has(t)) out.set(t, { by, took: true });
     // Unless every wake that handed one still unanswered woke a waiter: then none was lost, and
     // the woken worker back on the queue's wait dropped it (trial35), which the check signs.
     if (count > took.length && !everyHandoffWoke(futex)) {
-      for (const t of mine) if (condvar.get(t) === futex) out.set(t, by);
+      for (const t of mine) if (condvar.get(t) === futex) out.set(t, { by, took: false });
     }
   }
   return out;
@@ -926,7 +938,7 @@ export interface Why {
  */
 function parkedWhy(
   world: World,
-  parked: readonly { readonly node: WaitNode; readonly by?: number }[],
+  parked: readonly { readonly node: WaitNode; readonly handed?: Handed }[],
 ): Why | null {
   if (parked.length === 0) return null;
   const futexes = world.kernel.futexes;
@@ -934,17 +946,25 @@ function parkedWhy(
     `condvar ${futexes.nameOf(node.futex as number) ?? ""}`
   );
   return {
-    text: parked.map(({ node, by }) => parkedText(world, node, by)).join(" & "),
+    text: parked.map(({ node, handed }) => parkedText(world, node, handed)).join(" & "),
     facts: { lostWakeup },
   };
 }
 
-/** `t2 "w" waits on futex 0x40000004 (condvar c)`, and `, handed a packet by t1 "r"` if `by`. */
-function parkedText(world: World, n: WaitNode, by?: number): string {
-  const t = by === undefined ? undefined : world.threads[by - 1];
-  const from = by === undefined ? "" : t === undefined ? `t${by}` : threadLabel(by, t.name);
-  return `${threadLabel(n.tid, n.name)} waits on ${n.on}` +
-    (by === undefined ? "" : `, handed a packet by ${from}`);
+/**
+ * `t2 "w" waits on futex 0x40000004 (condvar c)`, then `, handed a packet by t1 "r"` if it took a
+ * packet `t1` handed off, or `, never woken for a packet t1 "r" handed off` if it still waits on
+ * the condition variable the packet was handed through (trial36: two workers parked on the queue's
+ * condition variable, one READ queued, both read "handed a packet", as if each had taken one).
+ */
+function parkedText(world: World, n: WaitNode, handed?: Handed): string {
+  const head = `${threadLabel(n.tid, n.name)} waits on ${n.on}`;
+  if (handed === undefined) return head;
+  const t = world.threads[handed.by - 1];
+  const from = t === undefined ? `t${handed.by}` : threadLabel(handed.by, t.name);
+  return handed.took
+    ? `${head}, handed a packet by ${from}`
+    : `${head}, never woken for a packet ${from} handed off`;
 }
 
 /**
@@ -970,11 +990,11 @@ export function parkedOnHandoff(
     new Map([...handed].map((futex) => [futex, { by, count: 1 }])),
     workers,
   );
-  const out: { node: WaitNode; by?: number }[] = [];
+  const out: { node: WaitNode; handed?: Handed }[] = [];
   for (const n of graph) {
     if (condvarWait(world, n) === null) continue;
     if (n.tid === holder) out.push({ node: n });
-    else if (handedTo.has(n.tid)) out.push({ node: n, by });
+    else if (handedTo.has(n.tid)) out.push({ node: n, handed: handedTo.get(n.tid) });
   }
   return parkedWhy(world, out);
 }
