@@ -66,20 +66,6 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
 /** The prefix of a pager wait's `block` text (properties/_pager_wait_text.ts holds it there). */
 const PAGER_WAIT = /^vmo \d+: /;
 
-/**
- * Whether `on` starts as {@linkcode PAGER_WAIT} says (`vmo `, one or more digits 0-9, `: `), read
- * in place character by character: the regular expression ran at every `block` event. A value
- * that is not a string (an event of a kernel under test) is still asked of the expression, which
- * reads it as its string.
- */
-export function isPagerWaitText(on: unknown): boolean {
-  if (typeof on !== "string") return PAGER_WAIT.test(on as string);
-  if (!on.startsWith("vmo ")) return false;
-  let i = 4;
-  while (on.charCodeAt(i) >= 48 && on.charCodeAt(i) <= 57) i++;
-  return i > 4 && on.charCodeAt(i) === 58 && on.charCodeAt(i + 1) === 32;
-}
-
 /** Checks that every wake has a cause the spec allows. */
 export class WakeDiscipline extends StepMonitor {
   readonly name = "wake-discipline";
@@ -107,7 +93,7 @@ export class WakeDiscipline extends StepMonitor {
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const k = e.k;
     if (k === "block") {
-      if (isPagerWaitText(e.on)) this.#parked.set(e.tid, e.on);
+      if (PAGER_WAIT.test(e.on)) this.#parked.set(e.tid, e.on);
       else this.#parked.delete(e.tid);
       return;
     }
