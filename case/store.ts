@@ -55,6 +55,7 @@ import {
   USER_SERVICE,
 } from "./envelope.ts";
 import type { RunContext } from "./kind.ts";
+import { jsonErrorOffset, lineColumn } from "./json_position.ts";
 import { KINDS } from "./kinds.ts";
 import { nearest } from "../scenario/nearest.ts";
 import { type Replay, replayWith } from "./replay.ts";
@@ -98,9 +99,18 @@ export class CaseFileError extends Error {
  * }
  * console.assert(!message.includes("\n") && message.includes("{\\n"));
  * ```
+ *
+ * With the `text` given, a message that names no place gets `(line L column C)` at its end.
  */
-export function jsonErrorText(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
+export function jsonErrorText(e: unknown, text?: string): string {
+  let message = e instanceof Error ? e.message : String(e);
+  // V8 names no position for an unexpected token or an early end (trial37: a truncated scenario
+  // file said `Unexpected token ']', ..."es": 1 }, ] " is not valid JSON`, a truncated case
+  // `(line 6 column 8)`): the place is found in the text, in V8's words.
+  if (text !== undefined && !/\(line \d+ column \d+\)$/.test(message)) {
+    const offset = jsonErrorOffset(text);
+    if (offset !== null) message += ` (${lineColumn(text, offset)})`;
+  }
   // deno-lint-ignore no-control-regex
   return message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
@@ -130,7 +140,7 @@ export async function readJsonFile(
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new error(`${file}: not valid JSON: ${jsonErrorText(e)}`);
+    throw new error(`${file}: not valid JSON: ${jsonErrorText(e, text)}`);
   }
 }
 
@@ -197,11 +207,13 @@ export async function readCorpus(dir: string): Promise<LoadedCorpus> {
   for (const name of names) {
     const file = `${dir}/${name}`;
     let doc: unknown;
+    let text: string | undefined;
     try {
-      doc = JSON.parse(await Deno.readTextFile(file));
+      text = await Deno.readTextFile(file);
+      doc = JSON.parse(text);
     } catch (e) {
       // In readJsonFile's words (repro's, `corpus list`'s).
-      const message = `not valid JSON: ${jsonErrorText(e)}`;
+      const message = `not valid JSON: ${jsonErrorText(e, text)}`;
       errors.push({ file, field: "(json)", message });
       continue;
     }

@@ -92,7 +92,7 @@ export function contractFlag(values: Record<string, unknown>): ServiceContract |
   try {
     json = JSON.parse(text as string);
   } catch (e) {
-    throw new InputError(`--contract-json: not valid JSON: ${jsonErrorText(e)}`);
+    throw new InputError(`--contract-json: not valid JSON: ${jsonErrorText(e, text as string)}`);
   }
   try {
     return parseContract(json, "--contract-json");

@@ -341,7 +341,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError(`--scenario-json: not valid JSON: ${jsonErrorText(e)}`);
+    throw new InputError(`--scenario-json: not valid JSON: ${jsonErrorText(e, text)}`);
   }
 }
 
