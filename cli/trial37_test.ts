@@ -73,3 +73,54 @@ Deno.test("--contract-json and a corpus's bad file are named at their place too 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the README's other-project test task runs a guarded property's cases in a child process it kills at a hang (F7)", async () => {
+  // Was `"test": "deno test --allow-read"`: the guarded property ran its cases in the test's own
+  // process, where a hang's two threads spun on (trial37's next test: 25 s instead of 7 s).
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  const block = /```jsonc\n\/\/ your-project\/deno\.json[^\n]*\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block !== undefined, "README shows another project's deno.json");
+  const checkout = ROOT.replace(/\/$/, "");
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-trial37-" });
+  try {
+    await Deno.writeTextFile(`${dir}/deno.json`, block.replaceAll("../pagersim", checkout));
+    await Deno.writeTextFile(
+      `${dir}/spins.ts`,
+      (await Deno.readTextFile(`${ROOT}properties/testdata/trial35/spins.ts`))
+        .replace('"../../../mod.ts"', '"pagersim"'),
+    );
+    await Deno.writeTextFile(
+      `${dir}/spins_test.ts`,
+      `import fc from "fast-check";
+import { checkersOf, guardedPagerProperty } from "pagersim";
+import spins from "./spins.ts";
+Deno.test("hang", async () => {
+  await fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["mine"] },
+      services: { mine: spins },
+      serviceModule: new URL("./spins.ts", import.meta.url),
+      runTimeout: 1,
+      confirmTimeout: 2,
+    }),
+    { numRuns: 50, seed: 1 },
+  );
+});
+`,
+    );
+    const test = await denoOutput(
+      ["task", "test", "--no-check", "spins_test.ts"],
+      dir,
+      { NO_COLOR: "1" },
+    );
+    const text = test.out + test.err;
+    assert.equal(test.code, 1, text);
+    assert.match(text, /^signature: service-hang: no yield$/m, text);
+    assert.match(
+      text,
+      /the worker threads that never yielded \(the run's and its confirmation run's\) ended with the child process that ran them, killed$/m,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
