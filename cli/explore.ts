@@ -8,6 +8,7 @@
  * @module
  */
 
+import { ownCorpusHint } from "./_corpus_hint.ts";
 import {
   COVERAGE_FLAG,
   LINT_FLAG,
@@ -1051,6 +1052,9 @@ async function main(): Promise<number> {
     );
   }
   console.log(`replay: ${replayCommand(file)}`);
+  // A user's service's case in pagersim's own corpus/ (trial37): where to keep such cases.
+  const hint = written ? ownCorpusHint(corpus, servicePath) : null;
+  if (hint !== null) console.log(hint);
   return 1;
 }
 
@@ -1344,6 +1348,8 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
       console.log(sameFindingLine(sameFindingAt, file, "case, the schedule its search stopped at"));
     }
     console.log(`replay: ${replayCommand(file)}`);
+    const hint = written ? ownCorpusHint(ctx.corpus, ctx.servicePath) : null;
+    if (hint !== null) console.log(hint);
   } catch (e) {
     console.log(`error: cannot write the case to ${ctx.corpus}: ${(e as Error).message}`);
     const serviceArg = (ctx.servicePath ? ` --service ${ctx.servicePath}` : "") +

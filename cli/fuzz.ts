@@ -8,6 +8,7 @@
  */
 
 // First: Ctrl-C while the modules below load gets one line, not a silent exit.
+import { ownCorpusHint } from "./_corpus_hint.ts";
 import { variantCallLines } from "../fuzz/variant_calls.ts";
 import { releaseStartupSignals } from "./_startup_signals.ts";
 import { DELIVERY_KINDS } from "../scenario/contract.ts";
@@ -1010,6 +1011,7 @@ async function campaign(
   // is the summary alone), above the progress line a terminal redraws.
   const announced = new Set<string>();
   const kept = new Map<string, HeldCase>();
+  let ownHint = kind === "scenarios" ? ownCorpusHint(dir, servicePath) : null;
   const announce = (text: string) => {
     if (values.json) console.error(text);
     else if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${text}\n`));
@@ -1040,6 +1042,11 @@ async function campaign(
         const { file, written, held } = await writeFinding(dir, f, kept);
         if (first) announce(foundLine(f, { file, held }));
         else if (!written && f.stage === "shrunk") announce(keptLine(f, file, held));
+        // Once, at the first case of a user's service in pagersim's own corpus/ (trial37).
+        if (written && !corpusRefused && ownHint !== null) {
+          announce(ownHint);
+          ownHint = null;
+        }
         return file;
       } catch (e) {
         if (first) {

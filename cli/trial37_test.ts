@@ -2,6 +2,7 @@
 // reported what the commands told it badly (its TRIAL.md). Each test is one of its reports.
 import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
+import { PAGERSIM_PARTS } from "../sim/variant_crash.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const DATA = "cli/testdata/trial37";
@@ -123,4 +124,103 @@ Deno.test("hang", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/**
+ * A copy of pagersim's code and deno.json in a temporary folder, with trial37's first service in a
+ * user's folder `myfs/` (as cli/trial36_test.ts makes one: CI lets a test write only to corpus/
+ * and /tmp), and an empty `corpus/` of pagersim's own.
+ */
+async function treeWithUserFolder(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-tree-" });
+  const copy = async (from: string, to: string): Promise<void> => {
+    await Deno.mkdir(to, { recursive: true });
+    for await (const e of Deno.readDir(from)) {
+      if (e.isDirectory && e.name !== "testdata") {
+        await copy(`${from}/${e.name}`, `${to}/${e.name}`);
+      }
+      if (e.isFile && /\.(ts|json)$/.test(e.name)) {
+        await Deno.copyFile(`${from}/${e.name}`, `${to}/${e.name}`);
+      }
+    }
+  };
+  for (const part of PAGERSIM_PARTS) {
+    if (part === "mod.ts") await Deno.copyFile(`${ROOT}mod.ts`, `${dir}/mod.ts`);
+    else if (!["docs", "corpus", "e2e"].includes(part)) {
+      await copy(`${ROOT}${part}`, `${dir}/${part}`);
+    }
+  }
+  for (const f of ["deno.json", "deno.lock"]) await Deno.copyFile(`${ROOT}${f}`, `${dir}/${f}`);
+  await Deno.mkdir(`${dir}/corpus`);
+  await Deno.mkdir(`${dir}/myfs`);
+  await Deno.writeTextFile(
+    `${dir}/myfs/chunk_pager.ts`,
+    (await Deno.readTextFile(`${ROOT}${DATA}/myfs/chunk_pager.ts`)).replaceAll(
+      "../../../../",
+      "../",
+    ),
+  );
+  return dir;
+}
+
+Deno.test("a campaign on a user's service in pagersim's tree says where its case went and how to keep it in the user's folder (F3)", async () => {
+  // Was: the case went to pagersim's own corpus/, which pagersim's deno task test replays, with
+  // no word (two went stale there when trial37 edited its service). The default stays; one hint.
+  const dir = await treeWithUserFolder();
+  try {
+    const fuzz = (corpus: string[]) =>
+      denoOutput(
+        [
+          "run",
+          "--allow-run=deno",
+          "--allow-read",
+          "--allow-write",
+          "--allow-env=INIT_CWD",
+          "cli/fuzz.ts",
+          "--service",
+          "myfs/chunk_pager.ts",
+          "--runs",
+          "10",
+          "--seed",
+          "1",
+          "--workers",
+          "1",
+          ...corpus,
+        ],
+        dir,
+        { NO_COLOR: "1" },
+      );
+    const own = await fuzz([]);
+    assert.equal(own.code, 1, own.out + own.err);
+    const written = [...Deno.readDirSync(`${dir}/corpus`)].map((e) => e.name);
+    assert.equal(written.length, 1, written.join(", "));
+    const hints = own.out.split("\n").filter((l) => l.startsWith("hint: "));
+    assert.deepEqual(hints, [
+      "hint: corpus is pagersim's own corpus, which its deno task test replays; keep the cases " +
+      "of myfs/chunk_pager.ts in a folder of yours with --corpus myfs/corpus, and replay them " +
+      'in your own test (README, "Writing your own pager service": Where its findings go)',
+    ]);
+    // The hint's own command: the case goes there, and no hint.
+    const mine = await fuzz(["--corpus", "myfs/corpus"]);
+    assert.equal(mine.code, 1, mine.out + mine.err);
+    assert.equal([...Deno.readDirSync(`${dir}/myfs/corpus`)].length, 1);
+    assert.doesNotMatch(mine.out + mine.err, /^hint: /m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the hint is for a user's folder of pagersim's tree and pagersim's corpus only (F3)", async () => {
+  const { ownCorpusHint } = await import("./_corpus_hint.ts");
+  const root = ROOT.replace(/\/$/, "");
+  assert.match(ownCorpusHint("corpus", "myfs/pager.ts") ?? "", /--corpus myfs\/corpus,/);
+  assert.match(ownCorpusHint(`${root}/corpus`, "pager.ts") ?? "", /--corpus my-corpus,/);
+  // pagersim's own services and its examples (corpus/ keeps their cases on purpose).
+  assert.equal(ownCorpusHint("corpus", "examples/testdata/blob_pager.ts"), null);
+  assert.equal(ownCorpusHint("corpus", "services/pool.ts"), null);
+  assert.equal(ownCorpusHint("corpus", "properties/testdata/trial35/spins.ts"), null);
+  // Another corpus, or a service outside the tree (another project's corpus/ is its own).
+  assert.equal(ownCorpusHint("myfs/corpus", "myfs/pager.ts"), null);
+  assert.equal(ownCorpusHint("corpus", "/elsewhere/pager.ts"), null);
+  assert.equal(ownCorpusHint("corpus", null), null);
 });
