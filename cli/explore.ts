@@ -1204,16 +1204,17 @@ function livenessNote(loaded: Scenario, searched: Scenario): string {
  * const s = parseScenario(DEFAULT_SCENARIO, "default");
  * console.assert(shrunkPreemptions(1, s, 14) === "1 preemption");
  * const early = { ...s, liveness: { afterSteps: 12, bound: 4000 } };
- * console.assert(shrunkPreemptions(0, early, 14).startsWith("0 preemptions before its fair liveness phase (step 12 on"));
+ * console.assert(shrunkPreemptions(0, early, 14).startsWith("0 preemptions before step 12, where"));
  * ```
  */
 export function shrunkPreemptions(preemptions: number, input: Scenario, steps: number): string {
   const count = `${preemptions} preemption${preemptions === 1 ? "" : "s"}`;
   const from = input.liveness.afterSteps;
   if (from >= steps) return count;
-  return `${count} before its fair liveness phase (step ${from} on, brought forward by ` +
-    `shrinking: its round-robin switches are not counted, and may be the found schedule's ` +
-    `preemptions)`;
+  // One clause, no parenthesis (trial37 read "(step 19 on, brought forward by shrinking: its
+  // round-robin switches are not counted, …)" as hard to parse, inside the shrink line's own).
+  return `${count} before step ${from}, where shrinking moved the fair liveness phase, whose ` +
+    `round-robin switches go uncounted and may hold the found schedule's preemptions`;
 }
 
 /** The `counterexample:` line; it says when the run's fair phase picked steps explore did not count. */
