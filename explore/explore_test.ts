@@ -470,9 +470,21 @@ for (const name of SPLIT_SCENARIOS) {
       assert.ok(s.every((n) => n === -1 || (n !== null && n > 0)), s.join(","));
       assert.ok(s.some((n) => n !== null && n > 0), "each bound's end counts its states");
     }
-    // A task does not see the cache of the task just before it: the states they share cost again.
-    const plain = explore(scenario, { preemptions: 1 });
-    assert.ok(one.executions >= plain.executions, `${one.executions} >= ${plain.executions}`);
+    // The split search reaches the final states of the unsplit one. (Until session 35 this read
+    // `one.executions >= plain.executions`: a task does not see the cache of the task just before
+    // it, so the states they share cost again. Since expl35b's run-ending step races by its
+    // tokens, coalesce_two_readers' tasks run 202 executions against the unsplit 211, with the
+    // same 8 final states as a search without reduction (2,664 executions): fewer is not wrong.)
+    const states = new Set<string>();
+    splitTasks(scenario, {}, 1, 1).forEach((prefix, task) =>
+      exploreTask(scenario, { preemptions: 1, firstBound: 1, prefix, finalStates: states }, {
+        store: new StateCache(),
+        task,
+        lag: Infinity,
+      })
+    );
+    const whole = finals(scenario, { reduction: false, stateHash: false }, 1);
+    assert.ok(sameSet(states, whole.states), `${states.size} vs ${whole.states.size}`);
   });
 }
 
