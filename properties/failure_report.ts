@@ -141,22 +141,49 @@ export function inlineReplay(
   result: CaseResult,
   options: Pick<ReportOptions, "service" | "kernel" | "checkers" | "contract"> = {},
 ): string {
+  return `deno ${
+    replayWords(result, options).map((w) => w.quote || w.arg === "" ? shellQuote(w.arg) : w.arg)
+      .join(" ")
+  }`;
+}
+
+/**
+ * The arguments after `deno` of {@linkcode inlineReplay}'s line, as the shell passes them to it
+ * (unquoted): what a property runs to check that its printed line replays its failure.
+ *
+ * @internal
+ */
+export function replayArgs(
+  result: CaseResult,
+  options: Pick<ReportOptions, "service" | "kernel" | "checkers" | "contract"> = {},
+): string[] {
+  return replayWords(result, options).map((w) => w.arg);
+}
+
+/** The words of the replay line after `deno`, each with whether the line quotes it. */
+function replayWords(
+  result: CaseResult,
+  options: Pick<ReportOptions, "service" | "kernel" | "checkers" | "contract">,
+): { arg: string; quote: boolean }[] {
   const { scenario, seed } = result.input;
   // The run's own picks, not the drawn list: a drawn list that ran out (fast-check often shrinks
   // it to []) left the rest to seeded picks, and the printed line names every pick the run made.
   const decisions = result.run.decisions;
-  const service = options.service === undefined
-    ? ""
-    : ` --service ${shellQuote(options.service ?? SERVICE_PLACEHOLDER)}`;
-  const contract = options.service === undefined || options.contract === undefined
-    ? ""
-    : ` --contract-json ${shellQuote(JSON.stringify(options.contract))}`;
-  const kernel = options.kernel === undefined
-    ? ""
-    : ` --kernel ${shellQuote(options.kernel ?? KERNEL_PLACEHOLDER)}`;
-  const checkers = options.checkers !== undefined ? ` --checkers ${options.checkers}` : "";
-  return `deno task repro --scenario-json ${shellQuote(JSON.stringify(scenario))}${service}` +
-    `${kernel}${contract}${checkers} --seed ${seed} --decisions ${decisions.join(",") || "''"}`;
+  const plain = (...args: string[]) => args.map((arg) => ({ arg, quote: false }));
+  const flag = (name: string, arg: string) => [{ arg: name, quote: false }, { arg, quote: true }];
+  return [
+    ...plain("task", "repro"),
+    ...flag("--scenario-json", JSON.stringify(scenario)),
+    ...(options.service === undefined
+      ? []
+      : flag("--service", options.service ?? SERVICE_PLACEHOLDER)),
+    ...(options.kernel === undefined ? [] : flag("--kernel", options.kernel ?? KERNEL_PLACEHOLDER)),
+    ...(options.service === undefined || options.contract === undefined
+      ? []
+      : flag("--contract-json", JSON.stringify(options.contract))),
+    ...(options.checkers !== undefined ? plain("--checkers", options.checkers) : []),
+    ...plain("--seed", String(seed), "--decisions", decisions.join(",")),
+  ];
 }
 
 /** The corpus file name a failing case gets: invariant, then its trace hash. */

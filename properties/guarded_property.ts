@@ -176,6 +176,7 @@ export function guardedPagerProperty(
         '(new URL("./my_service.ts", import.meta.url)): the worker runs the service from it',
     );
   }
+  refuseWithoutRead();
   const limits: Limits = {
     runTimeout: options.runTimeout ?? GUARD_RUN_TIMEOUT,
     confirmTimeout: Math.max(
@@ -229,15 +230,15 @@ export function guardedPagerProperty(
       // Before the first case: the module loads here, and its service is the one the test gave.
       checked ??= moduleRefusal(options);
       const refusal = await checked;
-      if (refusal !== null) throw refusal;
+      if (refusal !== null) throw messageOnly(refusal);
       const input = { scenario: v[0], decisions: v[1], seed: v[2] };
       let out = await runner.exec(v, limits.runTimeout);
-      if (out.kind === "load-error") throw new Error(`guardedPagerProperty: ${out.message}`);
+      if (out.kind === "load-error") throw loadError(out.message);
       if (out.kind === "service-hang" && limits.confirmTimeout > limits.runTimeout) {
         // Wall-clock time is not the run's own: a loaded machine stretches it. Run it again.
         console.error(confirmNote(limits, out.at));
         out = await runner.exec(v, limits.confirmTimeout);
-        if (out.kind === "load-error") throw new Error(`guardedPagerProperty: ${out.message}`);
+        if (out.kind === "load-error") throw loadError(out.message);
         if (out.kind === "done") {
           console.error(
             `note: run again, it finished within the confirmation limit of ` +
@@ -260,6 +261,50 @@ export function guardedPagerProperty(
     },
   };
   return property;
+}
+
+/**
+ * `e` with its stack cut to its own first line: a refusal's message says what happened and what
+ * to do, and the frames under it were pagersim's (`moduleRefusal`, `Object.run`, fast-check's),
+ * none the user's (trial37 friction 6).
+ */
+function messageOnly<E extends Error>(e: E): E {
+  e.stack = `${e.name}: ${e.message}`;
+  return e;
+}
+
+/** The refusal of a case whose worker (or child process) could not load the modules. */
+function loadError(message: string): Error {
+  return messageOnly(new Error(`guardedPagerProperty: ${message}`));
+}
+
+/**
+ * Refuses, in one message, a test that may not read the worker's module: the worker (in the
+ * test's process or a child) loads pagersim and the service module from files, and without
+ * `--allow-read` its first case failed with Deno's `NotCapable: Requires read access to
+ * ".../properties/_guarded_worker.ts"` and a stack of pagersim's frames (trial37 friction 12).
+ *
+ * @hostSide reads the test's permissions when the property is built, before any case
+ */
+function refuseWithoutRead(): void {
+  const worker = new URL("./_guarded_worker.ts", import.meta.url);
+  if (worker.protocol !== "file:") return;
+  let state: Deno.PermissionState;
+  try {
+    state = Deno.permissions.querySync({ name: "read", path: worker }).state;
+  } catch {
+    return;
+  }
+  if (state === "granted") return;
+  throw messageOnly(
+    new Deno.errors.NotCapable(
+      "guardedPagerProperty needs to read files: its cases run in a worker that loads pagersim " +
+        "and your service module from them. Run the test with --allow-read, and with " +
+        "--allow-run=deno too to run the cases in a child process, which the property kills " +
+        "when a service never yields (without it, such a thread spins until the test ends): " +
+        "deno test --allow-read --allow-run=deno FILE (or -A)",
+    ),
+  );
 }
 
 /**

@@ -374,3 +374,65 @@ Deno.test("a service held to a contract in the test is held to it in the worker,
     { numRuns: 40, seed: 1 },
   );
 });
+
+// trial37 friction 6: a refusal's message says what happened and what to do; the stack under it
+// was pagersim's own frames (`return new Error(...)` in moduleRefusal, Object.run, fast-check's).
+Deno.test("the guarded property's refusals (module does not load, function is not the module's) carry their message alone", async () => {
+  const trial37 = (name: string) => new URL(`./testdata/trial37/${name}`, import.meta.url);
+  const { default: chunkPager, contract } = await import("./testdata/trial37/chunk_pager.ts");
+  const { default: lockOrder } = await import("./testdata/trial37/chunk_pager_lockorder.ts");
+  const scenario = { services: [], customServices: ["mine"] };
+  const refusals = [
+    await rejection(fc.assert(
+      guardedPagerProperty(checkersOf("kernel+service"), {
+        scenario,
+        services: { mine: chunkPager },
+        serviceModule: trial37("throws_on_load.ts"),
+      }),
+      { numRuns: 5, seed: 1 },
+    )),
+    await rejection(fc.assert(
+      guardedPagerProperty(checkersOf("kernel+service"), {
+        scenario,
+        services: { mine: withContract(lockOrder, contract) },
+        serviceModule: trial37("chunk_pager.ts"),
+      }),
+      { numRuns: 5, seed: 1 },
+    )),
+  ];
+  assert.match(
+    refusals[0].message,
+    /^guardedPagerProperty: serviceModule .*throws_on_load\.ts did not load: the module threw while loading, at .*throws_on_load\.ts:6:33: Error: chunk size table has no 4-page entry/,
+  );
+  assert.match(
+    refusals[1].message,
+    /^guardedPagerProperty: services\.mine \(function chunkPager\) is not the service of serviceModule .*chunk_pager\.ts/,
+  );
+  for (const e of refusals) {
+    assert.equal(e.stack, `${e.name}: ${e.message}`);
+  }
+});
+
+// trial37 friction 12: under a plain `deno test` (no permissions) the first case failed with
+// Deno's `NotCapable: Requires read access to ".../properties/_guarded_worker.ts"` and pagersim's
+// stack; the property now says, in one message, what it needs.
+Deno.test("a guarded property in a test that may not read says what it needs, in one message", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "test",
+      "--no-check",
+      new URL("./testdata/trial37/guarded_no_read.ts", import.meta.url).pathname,
+    ],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.notEqual(out.code, 0, text);
+  assert.match(
+    text,
+    /error: NotCapable: guardedPagerProperty needs to read files: .* Run the test with --allow-read, and with --allow-run=deno too to run the cases in a child process, .*: deno test --allow-read --allow-run=deno FILE \(or -A\)\n/,
+  );
+  assert.ok(!text.includes("_guarded_worker.ts"), text);
+  assert.ok(!text.includes("guarded_property.ts:"), text);
+});

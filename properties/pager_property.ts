@@ -21,6 +21,7 @@ import { formatFailure, pasteablePath, type ReportOptions } from "./failure_repo
 import { checkerSet, checkerSetName } from "./checker_sets.ts";
 import { contractOf, givenService, type ServiceContract } from "../scenario/service_contract.ts";
 import { moduleDefines } from "./service_source.ts";
+import { type PendingCheck, replayCheckNote } from "./_replay_check.ts";
 
 /**
  * fast-check's own `IPropertyWithHooks<Ts>` under a local name: deno doc
@@ -130,6 +131,7 @@ export function pagerProperty(
   let stateNote: string | null | undefined;
   const inModule = new Map<string, boolean>();
   refuseContractNotHeld(options);
+  installReplayCheck();
   return fc.property(
     scenarioArbitrary(withServiceContract(options)),
     decisionsArbitrary(options.decisions),
@@ -143,13 +145,79 @@ export function pagerProperty(
       options.onFailure?.(result);
       stateNote ??= carriedState(result, firstPass, run, options);
       const notInModule = serviceNotInModule(scenario, options, inModule);
-      throw new PagerPropertyFailure(result, {
-        ...replayFlags(scenario, monitors, options),
+      const flags = replayFlags(scenario, monitors, options);
+      const failure = new PagerPropertyFailure(result, {
+        ...flags,
         ...(stateNote !== null ? { nondeterminism: stateNote } : {}),
         ...(notInModule !== null ? { serviceNotInModule: notInModule } : {}),
       });
+      // Checked once, for the failure fast-check reports (the shrunk one): not at every step.
+      if (replayNamesCallersCode(result, flags)) {
+        pendingChecks.set(failure, {
+          result,
+          flags,
+          services: Object.keys(options.services ?? {}),
+        });
+      }
+      throw failure;
     },
   );
+}
+
+/** The failures whose replay line is checked if fast-check reports them (the shrunk case). */
+const pendingChecks = new WeakMap<Error, PendingCheck>();
+let replayCheckInstalled = false;
+
+/**
+ * Installs, once, the fast-check plugin that checks a failing `pagerProperty`'s printed replay
+ * line: its `onAllRunsComplete` hook is the one place that knows which failure is the final
+ * (shrunk) one, before `fc.assert` builds its report from it (fast-check >= 4.10). Inert for
+ * every other property and error. A run with `noGlobalPlugins: true`, or a test that imports
+ * another copy of fast-check, keeps the line unchecked, as before.
+ *
+ * @hostSide checks a failure's printed line after the property's runs: no run's outcome reads it
+ */
+function installReplayCheck(): void {
+  if (replayCheckInstalled) return;
+  replayCheckInstalled = true;
+  fc.installGlobalPlugin(() => ({
+    onAllRunsComplete: (details: { errorInstance: unknown }) => {
+      const e = details.errorInstance;
+      const pending = e instanceof Error ? pendingChecks.get(e) : undefined;
+      if (pending === undefined || !(e instanceof Error)) return;
+      pendingChecks.delete(e);
+      try {
+        const note = replayCheckNote(pending);
+        if (note !== null) appendToMessage(e, note);
+      } catch {
+        // The report stays as it was: a check that could not run says nothing wrong.
+      }
+    },
+  }));
+}
+
+/**
+ * Whether the failure's replay line loads code of the caller's (`--service` or `--kernel` naming
+ * a module), which may not be the code the property ran, and the failure is one repro judges
+ * (not a checker of the caller's own, which the line already says it passes).
+ */
+function replayNamesCallersCode(
+  result: CaseResult,
+  flags: ReturnType<typeof replayFlags>,
+): boolean {
+  if (typeof flags.service !== "string" && typeof flags.kernel !== "string") return false;
+  const v = result.verdict;
+  return !(v.kind === "invariant" && (flags.ownCheckers ?? []).includes(v.invariant));
+}
+
+/** Adds `note` as the message's last line (and to the stack's copy of the message). */
+function appendToMessage(e: Error, note: string): void {
+  const before = `${e.name}: ${e.message}`;
+  e.message = `${e.message}\n${note}`;
+  const stack = e.stack;
+  if (typeof stack === "string" && stack.startsWith(before)) {
+    e.stack = `${e.name}: ${e.message}${stack.slice(before.length)}`;
+  }
 }
 
 /**
