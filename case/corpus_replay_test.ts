@@ -76,7 +76,7 @@ async function hangCaseReplays() {
         "-A",
         "cli/fuzz.ts",
         "--service",
-        "examples/testdata/trial/spin_service.ts",
+        "examples/testdata/trial/block_service.ts",
         "--runs",
         "3",
         "--workers",

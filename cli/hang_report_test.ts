@@ -57,7 +57,7 @@ for (const command of ["sim", "repro"]) {
         "--scenario",
         `${TRIAL}/trial.json`,
         "--service",
-        `${TRIAL}/spin_service.ts`,
+        `${TRIAL}/block_service.ts`,
         "--seed",
         "1",
         "--run-timeout",
@@ -68,7 +68,7 @@ for (const command of ["sim", "repro"]) {
       ];
       const r = await deno(["run", "-A", `cli/${command}.ts`, ...args]);
       assert.equal(r.code, 1, r.out + r.err);
-      // The trial's READ of page 2 reaches the spinning service thread at step 13.
+      // The trial's READ of page 2 reaches the service thread that never yields at step 13.
       assert.match(
         r.out,
         /^stuck: t1 "fs\.svc" \(service\) never yielded at step 13, running the service's body .*: .*up to step 12/m,
@@ -123,7 +123,7 @@ Deno.test("sim: a run stopped at its step limit names the thread that was still 
 Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro replays under it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-limits-" });
   try {
-    const f = await spinCampaign(`${TRIAL}/spin_service.ts`, 3, 2, dir);
+    const f = await spinCampaign(`${TRIAL}/block_service.ts`, 3, 2, dir);
     assert.equal(f.code, 1, f.out + f.err);
     // The stopped run shows in the progress line and the summary, with what it cost.
     assert.match(f.out, /^runs \d+ of 3 .*failing runs 1 \(1 stopped by a limit, \d+\.\ds\)/m);
@@ -170,7 +170,10 @@ Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro r
     );
     assert.match(r.out, /^expected: service-hang: reproduced$/m);
     // userS26s: sim's stuck line names the service module, "(blobfs/spin.ts)"; repro's did not.
-    assert.match(r.out, /^stuck: .*, running the service's body \(.*\) \(\S*spin_service\.ts\): /m);
+    assert.match(
+      r.out,
+      /^stuck: .*, running the service's body \(.*\) \(\S*block_service\.ts\): /m,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -218,7 +221,7 @@ for (const command of ["sim", "repro"]) {
       "--seed",
       "0",
       "--service",
-      "case/testdata/userS23b/bad/spin_open.ts",
+      "case/testdata/userS23b/bad/block_open.ts",
       "--run-timeout",
       "2",
       "--confirm-timeout",
@@ -229,7 +232,7 @@ for (const command of ["sim", "repro"]) {
     assert.match(r.out, /^#0 t0 zx_pager_create/m, "the setup's trace");
     assert.match(
       r.out,
-      /^stuck: t3 "owner" \(workload\) never yielded at step 0, while starting .*, running the service's `open` entry \(case\/testdata\/userS23b\/bad\/spin_open\.ts\): .*the trace above is the setup before it$/m,
+      /^stuck: t3 "owner" \(workload\) never yielded at step 0, while starting .*, running the service's `open` entry \(case\/testdata\/userS23b\/bad\/block_open\.ts\): .*the trace above is the setup before it$/m,
     );
     assert.match(
       r.out,
@@ -243,7 +246,7 @@ Deno.test("fuzz: a hang in a service entry names the thread, its step and the en
   // nothing of the `open` entry that spun, which sim and repro name.
   const dir = await Deno.makeTempDir({ prefix: "pagersim-fuzz-entry-" });
   try {
-    const f = await spinCampaign("case/testdata/userS23b/bad/spin_open.ts", 1, 1, dir);
+    const f = await spinCampaign("case/testdata/userS23b/bad/block_open.ts", 1, 1, dir);
     assert.equal(f.code, 1, f.out + f.err);
     // The stop: the workload thread that opens the first file, while starting. Equal limits run
     // no confirmation (ux29: the stop is the hang; it said "and again at the 1s confirmation

@@ -10,11 +10,14 @@
 import { serveReads, type ServiceContext, supplyFromBacking } from "../../services/service.ts";
 import type { Sys, ThreadBody } from "../../sim/sys.ts";
 
-/** A byte buffer the kernel can never cut: its `subarray` spins. */
+/**
+ * A byte buffer the kernel can never cut: its `subarray` never returns. It blocks in
+ * `Atomics.wait` on a cell nothing notifies, a stop the watchdog reads as a busy loop's, without
+ * burning a core for the run limit (session 37: CI time).
+ */
 class SpinningBuffer extends Uint8Array {
   override subarray(_begin?: number, _end?: number): Uint8Array<ArrayBuffer> {
-    let n = 0;
-    for (;;) n = (n + 1) | 0;
+    for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   }
 }
 

@@ -7,7 +7,13 @@ class SpinReadKernel extends Kernel {
   protected override *vmoRead(
     ...args: Parameters<Kernel["vmoRead"]>
   ): ReturnType<Kernel["vmoRead"]> {
-    for (;;) if (args.length < 0) return yield* super.vmoRead(...args);
+    // Session 37: the loop blocks in Atomics.wait on a cell nothing notifies (it spun): the same
+    // row that never returns to the guard, without burning a core for each limit.
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      if (args.length < 0) return yield* super.vmoRead(...args);
+      Atomics.wait(cell, 0, 0);
+    }
   }
 }
 
