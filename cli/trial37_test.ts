@@ -87,8 +87,9 @@ Deno.test("the README's other-project test task runs a guarded property's cases 
     await Deno.writeTextFile(`${dir}/deno.json`, block.replaceAll("../pagersim", checkout));
     await Deno.writeTextFile(
       `${dir}/spins.ts`,
-      (await Deno.readTextFile(`${ROOT}properties/testdata/trial35/spins.ts`))
-        .replace('"../../../mod.ts"', '"pagersim"'),
+      // The blocking twin of trial35's spinning service: the same hang, no core burned.
+      (await Deno.readTextFile(`${ROOT}properties/testdata/blocks.ts`))
+        .replace('"../../mod.ts"', '"pagersim"'),
     );
     await Deno.writeTextFile(
       `${dir}/spins_test.ts`,
