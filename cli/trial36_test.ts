@@ -3,9 +3,8 @@
 // (its TRIAL.md). Each test is one of its reports.
 import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
-import { PAGERSIM_PARTS } from "../sim/variant_crash.ts";
+import { copyCode, pagersimCopy } from "./_tree_copy.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
 const DATA = new URL("./testdata/trial36/", import.meta.url).pathname;
 
 /**
@@ -15,26 +14,8 @@ const DATA = new URL("./testdata/trial36/", import.meta.url).pathname;
  * write to corpus/ and /tmp only, and Deno makes no symlink under a scoped --allow-write).
  */
 async function treeWithUserFolder(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "pagersim-tree-" });
-  const copy = async (from: string, to: string): Promise<void> => {
-    await Deno.mkdir(to, { recursive: true });
-    for await (const e of Deno.readDir(from)) {
-      if (e.isDirectory && e.name !== "testdata") {
-        await copy(`${from}/${e.name}`, `${to}/${e.name}`);
-      }
-      if (e.isFile && /\.(ts|json)$/.test(e.name)) {
-        await Deno.copyFile(`${from}/${e.name}`, `${to}/${e.name}`);
-      }
-    }
-  };
-  for (const part of PAGERSIM_PARTS) {
-    if (part === "mod.ts") await Deno.copyFile(`${ROOT}mod.ts`, `${dir}/mod.ts`);
-    else if (!["docs", "corpus", "e2e"].includes(part)) {
-      await copy(`${ROOT}${part}`, `${dir}/${part}`);
-    }
-  }
-  for (const f of ["deno.json", "deno.lock"]) await Deno.copyFile(`${ROOT}${f}`, `${dir}/${f}`);
-  await copy(`${DATA}myfs`, `${dir}/myfs`);
+  const dir = await pagersimCopy();
+  await copyCode(`${DATA}myfs`, `${dir}/myfs`);
   return dir;
 }
 

@@ -2,7 +2,7 @@
 // reported what the commands told it badly (its TRIAL.md). Each test is one of its reports.
 import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
-import { PAGERSIM_PARTS } from "../sim/variant_crash.ts";
+import { pagersimCopy } from "./_tree_copy.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const DATA = "cli/testdata/trial37";
@@ -133,25 +133,7 @@ Deno.test("hang", async () => {
  * and /tmp), and an empty `corpus/` of pagersim's own.
  */
 async function treeWithUserFolder(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "pagersim-tree-" });
-  const copy = async (from: string, to: string): Promise<void> => {
-    await Deno.mkdir(to, { recursive: true });
-    for await (const e of Deno.readDir(from)) {
-      if (e.isDirectory && e.name !== "testdata") {
-        await copy(`${from}/${e.name}`, `${to}/${e.name}`);
-      }
-      if (e.isFile && /\.(ts|json)$/.test(e.name)) {
-        await Deno.copyFile(`${from}/${e.name}`, `${to}/${e.name}`);
-      }
-    }
-  };
-  for (const part of PAGERSIM_PARTS) {
-    if (part === "mod.ts") await Deno.copyFile(`${ROOT}mod.ts`, `${dir}/mod.ts`);
-    else if (!["docs", "corpus", "e2e"].includes(part)) {
-      await copy(`${ROOT}${part}`, `${dir}/${part}`);
-    }
-  }
-  for (const f of ["deno.json", "deno.lock"]) await Deno.copyFile(`${ROOT}${f}`, `${dir}/${f}`);
+  const dir = await pagersimCopy();
   await Deno.mkdir(`${dir}/corpus`);
   await Deno.mkdir(`${dir}/myfs`);
   await Deno.writeTextFile(
