@@ -28,6 +28,7 @@ import { neverYielded } from "../sim/stuck.ts";
 import { isPagersimCode } from "../sim/variant_crash.ts";
 import { confirmLimit, confirms, type GuardLimits, limitWords } from "./_guard.ts";
 import { parentConfigFlags } from "../case/config_flags.ts";
+import { runnableDeno } from "../properties/_runnable_deno.ts";
 
 /** Seconds a worker may take to load the variant before its first row starts. */
 const LOAD_LIMIT_S = 60;
@@ -138,9 +139,7 @@ export type RowsLine =
  * process may not start deno (then the rows run in a worker of this process).
  */
 async function rowsCommand(): Promise<{ program: string; flags: string[] } | null> {
-  const may = (command: string) =>
-    Deno.permissions.querySync({ name: "run", command }).state === "granted";
-  const program = may(Deno.execPath()) ? Deno.execPath() : may("deno") ? "deno" : null;
+  const program = runnableDeno();
   if (program === null) return null;
   const env = Deno.permissions.querySync({ name: "env", variable: "INIT_CWD" }).state === "granted";
   return {

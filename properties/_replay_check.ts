@@ -9,6 +9,7 @@
 import type { CaseResult } from "./check_case.ts";
 import { replayArgs, type ReportOptions } from "./failure_report.ts";
 import { signatureOf } from "./signature.ts";
+import { runnableDeno } from "./_runnable_deno.ts";
 
 /** What checking a failure's printed replay line needs: the case, its flags, the options. */
 export interface PendingCheck {
@@ -33,14 +34,7 @@ export interface PendingCheck {
  */
 export function replayCheckNote(pending: PendingCheck): string | null {
   const { result, flags, services } = pending;
-  const granted = (command: string) => {
-    try {
-      return Deno.permissions.querySync({ name: "run", command }).state === "granted";
-    } catch {
-      return false;
-    }
-  };
-  const deno = granted("deno") ? "deno" : granted(Deno.execPath()) ? Deno.execPath() : null;
+  const deno = runnableDeno();
   if (deno === null) {
     return `  (this line was not run to check that it replays this failure: the test may not run ` +
       `deno. With --allow-run=deno (or -A) the property runs it once, for the shrunk case, and ` +

@@ -40,6 +40,7 @@ import {
   type Stopped,
 } from "./_guarded_runner.ts";
 import { HOST_MARK, type HostInit, type HostRequest, lines } from "./_guarded_host.ts";
+import { runnableDeno } from "./_runnable_deno.ts";
 
 /** The run limit's default, seconds: `sim`'s and a campaign's `--run-timeout` (fuzz/engine.ts). */
 export const GUARD_RUN_TIMEOUT = 5;
@@ -564,11 +565,8 @@ const HOST = new URL("./_guarded_host.ts", import.meta.url);
  */
 function childDeno(): string | null {
   if (HOST.protocol !== "file:") return null;
-  const granted = (d: Deno.PermissionDescriptor) =>
-    Deno.permissions.querySync(d).state === "granted";
-  if (!granted({ name: "read" })) return null;
-  if (granted({ name: "run", command: Deno.execPath() })) return Deno.execPath();
-  return granted({ name: "run", command: "deno" }) ? "deno" : null;
+  if (Deno.permissions.querySync({ name: "read" }).state !== "granted") return null;
+  return runnableDeno();
 }
 
 /** A child process of the property's, and the reply its pending request waits for. */

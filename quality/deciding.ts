@@ -48,6 +48,7 @@ export const HOST_FILES: readonly string[] = [
   "properties/_guarded_worker.ts",
   "properties/_load_failure.ts",
   "properties/_replay_check.ts",
+  "properties/_runnable_deno.ts",
   "properties/guarded_property.ts",
 ];
 
