@@ -18,32 +18,18 @@
  *
  * @module
  */
+import {
+  frameKey,
+  printRows,
+  type Profile,
+  type ProfileNode,
+  readProfile,
+} from "./profile_self.ts";
+
+export type { Profile };
+
 const USAGE =
   "usage: deno run --allow-read tools/profile_inclusive.ts PROFILE.cpuprofile [TOP] [--under NAME]";
-
-/** One node of a V8 `.cpuprofile`. */
-interface ProfileNode {
-  readonly id: number;
-  readonly callFrame: {
-    readonly functionName: string;
-    readonly url: string;
-    readonly lineNumber: number;
-  };
-  readonly children?: readonly number[];
-}
-
-/** The parts of a V8 `.cpuprofile` this script reads. */
-export interface Profile {
-  readonly nodes: readonly ProfileNode[];
-  readonly samples: readonly number[];
-  readonly timeDeltas: readonly number[];
-}
-
-function keyOf(n: ProfileNode): string {
-  const f = n.callFrame;
-  const file = f.url === "" ? "(native)" : f.url.replace(/^.*\/(?=[^/]+\/[^/]+$)/, "");
-  return `${f.functionName || "(anonymous)"}  ${file}:${f.lineNumber + 1}`;
-}
 
 /**
  * Inclusive milliseconds per function key (`name  file:line`) of `profile`, largest first, and
@@ -72,20 +58,20 @@ export function inclusiveTimes(
       for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
         const node = byId.get(id);
         if (
-          node !== undefined && (node.callFrame.functionName === under || keyOf(node) === under)
+          node !== undefined && (node.callFrame.functionName === under || frameKey(node) === under)
         ) {
           inside = true;
           break;
         }
       }
-      if (inside) times.set(keyOf(leaf), (times.get(keyOf(leaf)) ?? 0) + us);
+      if (inside) times.set(frameKey(leaf), (times.get(frameKey(leaf)) ?? 0) + us);
       continue;
     }
     const seen = new Set<string>();
     for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
       const node = byId.get(id);
       if (node === undefined) break;
-      const key = keyOf(node);
+      const key = frameKey(node);
       if (seen.has(key)) continue;
       seen.add(key);
       times.set(key, (times.get(key) ?? 0) + us);
@@ -110,22 +96,7 @@ if (import.meta.main) {
     console.error(`error: ${path === undefined ? "missing PROFILE" : "bad arguments"}\n${USAGE}`);
     Deno.exit(2);
   }
-  let profile: Profile;
-  try {
-    profile = JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    console.error(`error: cannot read ${path}: ${e instanceof Error ? e.message : e}\n${USAGE}`);
-    Deno.exit(2);
-  }
-  if (!Array.isArray(profile.nodes) || !Array.isArray(profile.samples)) {
-    console.error(`error: ${path} is not a V8 CPU profile\n${USAGE}`);
-    Deno.exit(2);
-  }
+  const profile = await readProfile(path, USAGE);
   const { rows, totalMs } = inclusiveTimes(profile, under);
-  console.log(`total sampled: ${totalMs.toFixed(0)} ms`);
-  for (const [key, ms] of rows.slice(0, top)) {
-    console.log(
-      `${ms.toFixed(1).padStart(9)}  ${(100 * ms / totalMs).toFixed(1).padStart(5)}%  ${key}`,
-    );
-  }
+  printRows(rows, totalMs, top);
 }
