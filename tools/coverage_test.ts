@@ -30,9 +30,7 @@ Deno.test("the coverage run is the suite and permissions of deno task test", asy
 
 Deno.test(".ci/run runs every test once: the gated folders' coverers under coverage, rendered; the rest uncovered", async () => {
   const lines = (await Deno.readTextFile(`${ROOT}/.ci/run`)).split("\n");
-  // A part may name its parallelism first (`DENO_JOBS=3 deno task test ...`, session 37).
-  const tests = lines.map((l) => l.replace(/^DENO_JOBS=\d+ /, ""))
-    .filter((l) => l.startsWith("deno task test"));
+  const tests = lines.filter((l) => l.startsWith("deno task test"));
   const full = tests.filter((l) => !l.includes("--filter"));
   assert.equal(full.length, 2, `a covered and an uncovered part: ${full.join(" | ")}`);
   const [covered, rest] = full;
