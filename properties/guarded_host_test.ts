@@ -22,8 +22,13 @@ Deno.test({
       args: ["run", "--quiet", "--no-prompt", "--allow-read", HOST.href],
       stdin: "piped",
       stdout: "null",
-      stderr: "null",
+      stderr: "piped",
     }).spawn();
+    // What the host printed, and whether it ended, for a failure to say (it failed once in CI,
+    // "never spun" within 30 s, with nothing to read).
+    const stderr = new Response(child.stderr).text();
+    let exited: Deno.CommandStatus | null = null;
+    child.status.then((s) => exited = s);
     const init: HostInit = {
       data: {
         serviceUrl: SPINS.href,
@@ -45,11 +50,18 @@ Deno.test({
     // Wait until the run spins: the host has used a second of CPU beyond its start (ps counts whole seconds).
     const start = await cpuSeconds(child.pid);
     let spun = false;
-    for (let i = 0; i < 300 && !spun; i++) {
+    for (let i = 0; i < 1200 && !spun && exited === null; i++) {
       await new Promise((r) => setTimeout(r, 100));
       spun = await cpuSeconds(child.pid) - start >= 1;
     }
-    assert.ok(spun, "the run never spun: the fixture or the host changed");
+    if (!spun) {
+      if (exited === null) child.kill("SIGKILL");
+      const status = await child.status;
+      assert.fail(
+        `the run never spun in ${exited === null ? "120 s" : "its life"} (host exit ` +
+          `${status.code}, signal ${status.signal}): the fixture or the host changed\n${await stderr}`,
+      );
+    }
     await writer.close();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ended = await Promise.race([
@@ -59,6 +71,7 @@ Deno.test({
     clearTimeout(timer);
     if (!ended) child.kill("SIGKILL");
     const status = await child.status;
+    await stderr;
     assert.ok(ended, "the host outlived its closed stdin by 10 s");
     assert.equal(status.code, 0);
   },
