@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { GATES, testTaskArgs, UNCOVERED_CHILDREN, USAGE } from "./coverage.ts";
+import { STEPS } from "./check.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const DENO = Deno.execPath();
@@ -41,6 +42,16 @@ Deno.test(".ci/run runs every test once: the gated folders' coverers under cover
   assert.ok(covered.endsWith(" $COVERED"), covered);
   assert.ok(!rest.includes("--coverage"), rest);
   assert.ok(rest.endsWith(" $REST ./*.ts"), rest);
+  // A run that skips deno test's type-check stands on deno task check's, earlier in the script:
+  // every .ts file and the examples in its TSDoc (`deno check --doc`), the doc tests included.
+  const check = lines.indexOf("deno task check");
+  for (const t of full.filter((l) => l.includes(" --no-check "))) {
+    assert.ok(check >= 0 && check < lines.indexOf(t), `deno task check runs before: ${t}`);
+    assert.ok(
+      STEPS.some((s) => s[0] === "check" && s.includes("--doc") && s.includes("**/*.ts")),
+      `${t}: deno task check type-checks every file and its TSDoc examples`,
+    );
+  }
   const render = lines.find((l) => l.startsWith("deno task coverage"));
   assert.equal(render, `deno task coverage --raw ${raw[1]}`);
   assert.ok(!lines.some((l) => /^deno task coverage\s*$/.test(l)), "no second, covered test run");
