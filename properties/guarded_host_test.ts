@@ -58,10 +58,12 @@ Deno.test({
       spun = await cpuSeconds(child.pid) - start >= 1;
     }
     if (!spun) {
-      if (exited === null) child.kill("SIGKILL");
+      // Read before the kill: the kill sets `exited` (its message said "in its life" after 120 s).
+      const alive = exited === null;
+      if (alive) child.kill("SIGKILL");
       const status = await child.status;
       assert.fail(
-        `the run never spun in ${exited === null ? "120 s" : "its life"} (host exit ` +
+        `the run never spun in ${alive ? "120 s" : "its life"} (host exit ` +
           `${status.code}, signal ${status.signal}): the fixture or the host changed\n${await stderr}`,
       );
     }
