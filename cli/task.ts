@@ -46,8 +46,7 @@ against its command's 10,000 runs (cli/readme_summary_test.ts; CI checks its sha
 and nine end-to-end tests CI leaves out for time, each beside a faster one it runs (session 36: another project's kernel
 variant, a campaign's unbounded allocation, a 3-preemption explore of a shrunk case, a known signature at a copy's path,
 repro of a never-yielding service, the held-requests oracle at bound 1, a changed module's --current-code and corpus
-accept, the fxfs port's campaign without its barrier, sim's confirmation of a slow run), and the guarded
-property's child process ending when its stdin closes (session 37: it failed in the full CI, not understood). Arguments go to deno test.`,
+accept, the fxfs port's campaign without its barrier, sim's confirmation of a slow run). Arguments go to deno test.`,
   "nightly:programs": `usage: deno task nightly:programs [--filter TEXT] [deno test options]
 
 Program fuzzing hunting each seeded kernel mutant with seeds 1-5 (zoo/mutants_test.ts; up

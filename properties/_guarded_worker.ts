@@ -119,6 +119,14 @@ if (parentPort !== null && workerData !== null && typeof workerData === "object"
     Atomics.store(cell, 3, entry);
     Atomics.store(cell, 0, step + 1);
   };
+  // Listening before the first await: the watchdog posts its first case as soon as it started
+  // this worker, and Deno 2.9.6 does not deliver a message that arrived in the middle of a
+  // top-level await with no "message" listener attached until something else wakes the worker
+  // (a first case stalled for minutes, or for good, when the service module took a while to
+  // load: properties/guarded_load_test.ts). Cases that come while loading wait here.
+  const early: (RunRequest | StopRequest)[] = [];
+  let serve: ((m: RunRequest | StopRequest) => void) | null = null;
+  port.on("message", (m: RunRequest | StopRequest) => serve === null ? early.push(m) : serve(m));
   let setup: Awaited<ReturnType<typeof load>> | null = null;
   try {
     setup = await load(data);
@@ -148,7 +156,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === "object"
       ...(data.kernelModule !== undefined ? { kernelModule: data.kernelModule } : {}),
       watch,
     });
-    port.on("message", (m: RunRequest | StopRequest) => {
+    serve = (m: RunRequest | StopRequest) => {
       Atomics.store(cell, 0, 0);
       Atomics.store(cell, 6, m.id);
       heap.begin();
@@ -169,7 +177,8 @@ if (parentPort !== null && workerData !== null && typeof workerData === "object"
           },
         } satisfies WorkerReply,
       );
-    });
+    };
+    for (const m of early.splice(0)) serve(m);
   }
 }
 
